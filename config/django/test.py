@@ -1,0 +1,20 @@
+"""Tests: real PostgreSQL and Redis (started by bin/test), fast hashing, eager tasks unless a test asks for a worker."""
+
+from config.env import env
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz-abcdef"
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = env.str("REDIS_URL", default="memory://")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,55 @@
+"""Celery: Redis broker, JSON only, time and memory limits set once, one beat schedule in code."""
+
+from celery.schedules import crontab
+from kombu import Queue
+
+from config.env import env
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="memory://"))
+CELERY_RESULT_BACKEND = None  # results are written by services into our own tables
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_TIMEZONE = "Africa/Cairo"
+CELERY_ENABLE_UTC = True
+
+# Idempotent tasks acknowledge after running, so a killed worker's task is delivered again (and does nothing twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = 600
+CELERY_TASK_TIME_LIMIT = 660
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 256 * 1024  # KiB
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
+# Must exceed the hard time limit, or Redis re-delivers tasks that are still running.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 900,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Queues: the documented worker command (README) consumes all of them.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = (Queue("default"), Queue("messaging"), Queue("imports"))
+CELERY_TASK_ROUTES = {
+    "erp.notifications.*": {"queue": "messaging"},
+    "erp.integrations.*": {"queue": "messaging"},
+    "erp.*.tasks.*_import*": {"queue": "imports"},
+}
+
+# The one beat schedule. Each cron links to crontab.guru for review.
+CELERY_BEAT_SCHEDULE = {
+    # https://crontab.guru/#15_3_*_*_*
+    "accounts-api-tokens-purge": {
+        "task": "erp.accounts.tasks.api_tokens_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    # https://crontab.guru/#30_3_*_*_*
+    "accounts-security-events-prune": {
+        "task": "erp.accounts.tasks.security_events_prune",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from erp.core import views as core_views
+
+handler400 = "erp.core.views.bad_request"
+handler403 = "erp.core.views.permission_denied"
+handler404 = "erp.core.views.page_not_found"
+handler500 = "erp.core.views.server_error"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("erp.accounts.urls")),
+    path("", include("erp.api.urls")),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+if settings.DEBUG and "debug_toolbar" in settings.INSTALLED_APPS:  # local settings only
+    urlpatterns = [path("__debug__/", include("debug_toolbar.urls")), *urlpatterns]

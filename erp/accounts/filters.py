@@ -1,0 +1,67 @@
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounts.models import Branch, Role, SecurityEvent, User
+from erp.core.text import ascii_digits
+
+
+class UserFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    branch = django_filters.ModelChoiceFilter(queryset=Branch.objects.all(), label=_("Branch"))
+    role = django_filters.ModelChoiceFilter(
+        field_name="roles", queryset=Role.objects.all(), to_field_name="key", label=_("Role")
+    )
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = User
+        fields = ["search", "branch", "role", "is_active"]
+
+    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        term = ascii_digits(value).strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(phone__contains=term.lstrip("0"))
+            | Q(email__icontains=term)
+        )
+
+
+class BranchFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+
+    class Meta:
+        model = Branch
+        fields = ["search", "is_active"]
+
+    def filter_search(self, queryset: QuerySet[Branch], name: str, value: str) -> QuerySet[Branch]:
+        term = ascii_digits(value).strip()
+        if not term:
+            return queryset
+        return queryset.filter(Q(code__icontains=term) | Q(name__icontains=term))
+
+
+class SecurityEventFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=SecurityEvent.Kind.choices, label=_("Kind"))
+    username = django_filters.CharFilter(lookup_expr="iexact", label=_("Username"))
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = SecurityEvent
+        fields = ["kind", "username", "created_after", "created_before"]
+
+
+def apply_filter(filterset_class: Any, data: Any, queryset: QuerySet[Any]) -> tuple[QuerySet[Any], Any]:
+    """Apply a FilterSet; invalid input filters nothing out and the form carries the errors."""
+    fs = filterset_class(data=data or None, queryset=queryset)
+    if fs.is_bound and not fs.is_valid():
+        return queryset, fs
+    return fs.qs, fs

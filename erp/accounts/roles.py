@@ -1,0 +1,111 @@
+"""The standard roles (domain B §6.1) as data definitions, and the menu sections they open.
+
+Roles are rows (`Role`) so an administrator can see and assign them; their definitions live here, in code, and
+`role_sync()` keeps the rows and their permissions in step after every migration. Later modules add their
+permissions to `ROLE_PERMISSIONS` and their sections to `SECTIONS`.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RoleKey(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    REGION_MANAGER = "region_manager", _("Region manager")
+    FACTORY_MANAGER = "factory_manager", _("Factory manager")
+    EXTERNAL_SALES_DIRECTOR = "external_sales_director", _("External sales director")
+    BRANCH_MANAGER = "branch_manager", _("Branch manager")
+    FACTORY_ACCOUNTANT = "factory_accountant", _("Factory accountant")
+    INSPECTION_MANAGER = "inspection_manager", _("Inspection manager")
+    INSTALLATION_MANAGER = "installation_manager", _("Installation manager")
+    TRAFFIC_MANAGER = "traffic_manager", _("Traffic manager")
+    DECORATOR_DEPT_MANAGER = "decorator_dept_manager", _("Decorator department manager")
+    SALESPERSON = "salesperson", _("Salesperson")
+    FACTORY_RECEIVER = "factory_receiver", _("Factory receiver")
+    WAREHOUSE_STAFF = "warehouse_staff", _("Warehouse staff")
+    DECORATOR_DEPT_STAFF = "decorator_dept_staff", _("Decorator department staff")
+    INSPECTION_TECHNICIAN = "inspection_technician", _("Inspection technician")
+    USER = "user", _("Plain user")
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    key: RoleKey
+    level: int
+    inherits: tuple[RoleKey, ...] = ()
+
+
+ROLE_DEFINITIONS: dict[str, RoleDefinition] = {
+    d.key.value: d
+    for d in (
+        RoleDefinition(RoleKey.SYSTEM_ADMIN, 0, (RoleKey.SALES_MANAGER,)),
+        RoleDefinition(RoleKey.SALES_MANAGER, 1, (RoleKey.REGION_MANAGER,)),
+        RoleDefinition(RoleKey.REGION_MANAGER, 2, (RoleKey.BRANCH_MANAGER,)),
+        RoleDefinition(RoleKey.FACTORY_MANAGER, 2, (RoleKey.FACTORY_RECEIVER,)),
+        RoleDefinition(RoleKey.EXTERNAL_SALES_DIRECTOR, 2, (RoleKey.DECORATOR_DEPT_MANAGER,)),
+        RoleDefinition(RoleKey.BRANCH_MANAGER, 3, (RoleKey.SALESPERSON,)),
+        RoleDefinition(RoleKey.FACTORY_ACCOUNTANT, 3, (RoleKey.FACTORY_RECEIVER,)),
+        RoleDefinition(RoleKey.INSPECTION_MANAGER, 3, (RoleKey.INSPECTION_TECHNICIAN,)),
+        RoleDefinition(RoleKey.INSTALLATION_MANAGER, 3),
+        RoleDefinition(RoleKey.TRAFFIC_MANAGER, 3),
+        RoleDefinition(RoleKey.DECORATOR_DEPT_MANAGER, 3, (RoleKey.DECORATOR_DEPT_STAFF,)),
+        RoleDefinition(RoleKey.SALESPERSON, 4),
+        RoleDefinition(RoleKey.FACTORY_RECEIVER, 4),
+        RoleDefinition(RoleKey.WAREHOUSE_STAFF, 4),
+        RoleDefinition(RoleKey.DECORATOR_DEPT_STAFF, 4),
+        RoleDefinition(RoleKey.INSPECTION_TECHNICIAN, 5),
+        RoleDefinition(RoleKey.USER, 6),
+    )
+}
+
+# The level of a user without any role: below everyone, so they manage nobody.
+NO_ROLE_LEVEL = 7
+
+
+def expand_roles(keys: set[str]) -> frozenset[str]:
+    """A role's inherited roles, transitively (sales manager ⊃ region manager ⊃ branch manager ⊃ salesperson)."""
+    seen: set[str] = set()
+    stack = [k for k in keys if k in ROLE_DEFINITIONS]
+    while stack:
+        key = stack.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        stack.extend(r.value for r in ROLE_DEFINITIONS[key].inherits)
+    return frozenset(seen)
+
+
+# Permissions ("app_label.codename") each role holds directly; inherited roles add theirs.
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    RoleKey.SYSTEM_ADMIN: (
+        "accounts.manage_users",
+        "accounts.manage_branches",
+        "accounts.manage_roles",
+        "accounts.view_security_events",
+    ),
+    RoleKey.SALES_MANAGER: ("accounts.view_all_branches", "accounts.view_security_events"),
+    RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
+    RoleKey.BRANCH_MANAGER: ("accounts.manage_users",),
+    RoleKey.USER: ("accounts.view_dashboard",),
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A menu entry: shown (and its URLs opened) only to users holding `permission`."""
+
+    key: str
+    label: str
+    url_name: str
+    icon: str
+    permission: str
+
+
+SECTIONS: list[Section] = [
+    Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
+    Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
+    Section("security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"),
+]
