@@ -18,3 +18,6 @@ STORAGES = {
 CORS_ALLOWED_ORIGINS = ["https://partner.example.com"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Each xdist worker has its own database; give it its own cache key space in the shared Redis too.
+CACHES["default"]["KEY_PREFIX"] = f"erp-test-{env.str('PYTEST_XDIST_WORKER', default='main')}"  # noqa: F405

@@ -287,9 +287,9 @@ def branch_create(*, actor: User, data: dict[str, Any], request: HttpRequest | N
     if not access_for(actor).has_perm("accounts.manage_branches") or not access_for(actor).sees_all_branches:
         raise PermissionDeniedError(_("You may not create branches."))
     branch = Branch(**_branch_fields(data))
-    branch.full_clean()
-    if branch.is_main:
+    if branch.is_main:  # one main branch: demote the old one first (rolled back if validation fails)
         Branch.objects.filter(is_main=True).update(is_main=False)
+    branch.full_clean()
     branch.save()
     bump_namespace("branches")
     return branch
@@ -305,9 +305,9 @@ def branch_update(*, actor: User, branch: Branch, data: dict[str, Any], request:
         raise PermissionDeniedError(_("Only company-wide managers choose the main branch."))
     for key, value in fields.items():
         setattr(branch, key, value)
-    branch.full_clean()
     if branch.is_main:
         Branch.objects.filter(is_main=True).exclude(pk=branch.pk).update(is_main=False)
+    branch.full_clean()
     branch.save()
     bump_namespace("branches")
     return branch

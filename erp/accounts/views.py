@@ -89,9 +89,7 @@ def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, 
         return JsonResponse(
             error_payload("locked_out", _("Too many failed attempts: this account is locked for a while.")), status=403
         )
-    form = LoginForm(request)
-    form.add_error(None, _("Too many failed attempts: this account is locked for a while. Try again later."))
-    return render(request, "accounts/login.html", {"form": form, "locked_out": True}, status=403)
+    return render(request, "accounts/login.html", {"form": LoginForm(request), "locked_out": True}, status=403)
 
 
 # ---------------------------------------------------------------------------------------------------------------

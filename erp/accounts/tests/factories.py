@@ -1,0 +1,44 @@
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from erp.accounts.models import Branch, Role, User
+
+DEFAULT_PASSWORD = "Correct-Horse-42"
+
+
+class BranchFactory(DjangoModelFactory[Branch]):
+    class Meta:
+        model = Branch
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"B{n:02d}")
+    name = factory.Sequence(lambda n: f"فرع {n}")
+    phone = "+20223456789"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "أحمد"
+    last_name = factory.Sequence(lambda n: f"محمد {n}")
+    branch = factory.SubFactory(BranchFactory)
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create:
+            return
+        self.save()
+        if extracted:
+            keys = [extracted] if isinstance(extracted, str) else list(extracted)
+            self.roles.set(Role.objects.filter(key__in=keys))
+
+    @factory.post_generation
+    def managed(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted:
+            self.managed_branches.set(extracted)
