@@ -56,7 +56,9 @@ def query_budget() -> Callable[..., list[int]]:
             assert response.status_code == status, f"answered {response.status_code}"
             counts.append(len(ctx.captured_queries))
             captured.append([q["sql"] for q in ctx.captured_queries])
-        detail = "\n".join(f"--- {n} rows: {c} queries\n" + "\n".join(s) for n, c, s in zip(sizes, counts, captured, strict=True))
+        detail = "\n".join(
+            f"--- {n} rows: {c} queries\n" + "\n".join(s) for n, c, s in zip(sizes, counts, captured, strict=True)
+        )
         assert max(counts) <= limit, f"over the budget of {limit}: {counts}\n{detail}"
         assert counts[0] == counts[1], f"query count grows with rows: {counts}\n{detail}"
         return counts

@@ -3,6 +3,8 @@
 No environment branching and no `print()` here (house style rule 17): values come from `config.env.env`.
 """
 
+from typing import Any
+
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +144,7 @@ WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 
 # Cache: Redis with short socket timeouts; errors are ignored (and logged) so pages survive a Redis outage.
 REDIS_URL = env.str("REDIS_URL", default="")
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,

@@ -4,7 +4,7 @@ from config.env import env
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz-abcdef"
+SECRET_KEY = "test-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz-abcdef"  # noqa: S105 - tests only
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,11 +1,13 @@
 """Structured logging: every record carries the request id; JSON in production (LOG_FORMAT=json)."""
 
+from typing import Any
+
 from config.env import env
 
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "erp.core.logging.RequestIdFilter"}},

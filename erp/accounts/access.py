@@ -32,7 +32,9 @@ class AccessProfile:
 
     @property
     def sees_all_branches(self) -> bool:
-        return self.is_superuser or RoleKey.SALES_MANAGER in self.roles or "accounts.view_all_branches" in self.permissions
+        return (
+            self.is_superuser or RoleKey.SALES_MANAGER in self.roles or "accounts.view_all_branches" in self.permissions
+        )
 
 
 ANONYMOUS = AccessProfile(None, False, None, frozenset(), NO_ROLE_LEVEL + 1, frozenset(), frozenset())
@@ -42,9 +44,7 @@ def _compute(user_id: int) -> AccessProfile:
     from erp.accounts.models import User
 
     user = User.objects.only("id", "is_superuser", "is_active", "branch_id").get(pk=user_id)
-    rows = list(
-        User.objects.filter(pk=user_id).values_list("roles__key", "managed_branches__id").distinct()
-    )
+    rows = list(User.objects.filter(pk=user_id).values_list("roles__key", "managed_branches__id").distinct())
     direct_roles = {r for r, _ in rows if r}
     managed = frozenset(b for _, b in rows if b)
     roles = expand_roles(direct_roles | ({RoleKey.SYSTEM_ADMIN.value} if user.is_superuser else set()))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -64,10 +64,12 @@ class TokenObtainApi(BaseApi):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
+    @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
+    @extend_schema_serializer(component_name="TokenObtainOutput")
     class OutputSerializer(serializers.Serializer):
         token = serializers.CharField()
         expires_at = serializers.DateTimeField()
@@ -108,6 +110,7 @@ class TokenRevokeApi(BaseApi):
 
 
 class MeApi(BaseApi):
+    @extend_schema_serializer(component_name="Me")
     class OutputSerializer(UserOutputSerializer):
         permissions = serializers.SerializerMethodField()
         effective_roles = serializers.SerializerMethodField()
@@ -236,6 +239,7 @@ class UserDetailApi(BaseRetrieveApi):
 
 
 class UserSetPasswordApi(BaseApi):
+    @extend_schema_serializer(component_name="UserSetPasswordInput")
     class InputSerializer(serializers.Serializer):
         password = serializers.CharField(max_length=256, trim_whitespace=False)
 
@@ -249,6 +253,7 @@ class UserSetPasswordApi(BaseApi):
         user = selectors.user_get_for_user(actor=actor, pk=pk)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.user_set_password(actor=actor, user=user, password=data.validated_data["password"], request=request._request)
+        services.user_set_password(
+            actor=actor, user=user, password=data.validated_data["password"], request=request._request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
-

@@ -6,7 +6,7 @@ from erp.accounts.access import access_for
 
 
 class RoleBackend(ModelBackend):
-    """Django's model backend, with permissions coming from the user's roles (and direct grants) via the cached profile."""
+    """Django's model backend; permissions come from roles and direct grants, via the cached access profile."""
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -40,7 +40,10 @@ class UserForm(forms.ModelForm[User]):
     """Create or edit a user. Branch and role choices are limited to what the acting manager may assign."""
 
     password1 = forms.CharField(
-        label=_("Password"), strip=False, required=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("Password (again)"),
@@ -115,7 +118,10 @@ class BranchForm(forms.ModelForm[Branch]):
     class Meta:
         model = Branch
         fields = ["code", "name", "address", "phone", "is_active", "is_main"]
-        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr"}), "code": forms.TextInput(attrs={"dir": "ltr"})}
+        widgets = {
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr"}),
+            "code": forms.TextInput(attrs={"dir": "ltr"}),
+        }
 
     def _post_clean(self) -> None:
         pass

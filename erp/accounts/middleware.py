@@ -24,15 +24,16 @@ class ActivityMiddleware:
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last = request.session.get(_ACTIVITY_KEY)
-            timeout = (
-                settings.SESSION_IDLE_TIMEOUT_SUPERUSER if user.is_superuser else settings.SESSION_IDLE_TIMEOUT
-            )
+            timeout = settings.SESSION_IDLE_TIMEOUT_SUPERUSER if user.is_superuser else settings.SESSION_IDLE_TIMEOUT
             if last is not None and now - int(last) > timeout:
                 logout(request)
             elif last is None or now - int(last) >= settings.LAST_SEEN_INTERVAL:
                 from erp.accounts.services import user_touch_last_seen
 
                 request.session[_ACTIVITY_KEY] = now
-                if user.last_seen is None or (timezone.now() - user.last_seen).total_seconds() >= settings.LAST_SEEN_INTERVAL:
+                if (
+                    user.last_seen is None
+                    or (timezone.now() - user.last_seen).total_seconds() >= settings.LAST_SEEN_INTERVAL
+                ):
                     user_touch_last_seen(user=user)
         return self.get_response(request)

@@ -75,7 +75,7 @@ class User(AbstractUser):
     )
     last_seen = models.DateTimeField(_("last seen"), null=True, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]

@@ -8,6 +8,7 @@ permissions to `ROLE_PERMISSIONS` and their sections to `SECTIONS`.
 from dataclasses import dataclass
 
 from django.db import models
+from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,7 +99,7 @@ class Section:
     """A menu entry: shown (and its URLs opened) only to users holding `permission`."""
 
     key: str
-    label: str
+    label: StrOrPromise
     url_name: str
     icon: str
     permission: str
@@ -107,5 +108,7 @@ class Section:
 SECTIONS: list[Section] = [
     Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
     Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
-    Section("security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"),
+    Section(
+        "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
+    ),
 ]

@@ -236,9 +236,7 @@ def user_set_active(*, actor: User, user: User, active: bool, request: HttpReque
 
 
 @transaction.atomic
-def user_set_password(
-    *, actor: User, user: User, password: str, request: HttpRequest | None = None
-) -> User:
+def user_set_password(*, actor: User, user: User, password: str, request: HttpRequest | None = None) -> User:
     """An administrator resets another user's password (the user's own change goes through Django's view)."""
     if not user_can_manage(actor=actor, target=user):
         raise PermissionDeniedError(_("You may not change this user."))

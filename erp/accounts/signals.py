@@ -23,12 +23,16 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_security_login_failed")
-def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any) -> None:
+def _on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     security_event_record(
         kind=SecurityEvent.Kind.LOGIN_FAILED, username=str(credentials.get("username", ""))[:150], request=request
     )
 
 
 @receiver(user_locked_out, dispatch_uid="accounts_security_lockout")
-def _on_lockout(sender: Any, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs: Any) -> None:
+def _on_lockout(
+    sender: Any, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs: Any
+) -> None:
     security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", request=request)

@@ -2,7 +2,6 @@ from django.urls import include, path
 
 from erp.accounts import views
 
-
 account_patterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),

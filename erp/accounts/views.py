@@ -41,7 +41,7 @@ def _set_language(response: HttpResponse, language: str) -> HttpResponse:
             settings.LANGUAGE_COOKIE_NAME,
             language,
             max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite="Lax",
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             secure=settings.LANGUAGE_COOKIE_SECURE,
         )
@@ -332,4 +332,3 @@ def security_event_list(request: HttpRequest) -> HttpResponse:
             "query": _query_without(request, "before"),
         },
     )
-

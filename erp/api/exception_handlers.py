@@ -24,12 +24,17 @@ _DEFAULT_MESSAGES = {
 
 
 def error_payload(code: str, message: str | None = None, fields: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message or _(_DEFAULT_MESSAGES.get(code, "Error.")), "fields": fields or {}}}
+    return {
+        "error": {"code": code, "message": message or _(_DEFAULT_MESSAGES.get(code, "Error.")), "fields": fields or {}}
+    }
 
 
 def _flatten(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
-        return {k: ([str(m) for m in v] if isinstance(v, list) else _flatten(v) if isinstance(v, dict) else [str(v)]) for k, v in detail.items()}
+        return {
+            k: ([str(m) for m in v] if isinstance(v, list) else _flatten(v) if isinstance(v, dict) else [str(v)])
+            for k, v in detail.items()
+        }
     if isinstance(detail, list):
         return {"non_field_errors": [str(m) for m in detail]}
     return {"non_field_errors": [str(detail)]}
@@ -40,6 +45,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_payload("validation_error", fields=fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, ApplicationError):
+        if exc.status_code == status.HTTP_403_FORBIDDEN:
+            _record_denied(context)
         return Response(error_payload(exc.code, str(exc.message), exc.extra), status=exc.status_code)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

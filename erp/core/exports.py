@@ -10,7 +10,9 @@ from openpyxl import Workbook
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_response(*, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], rtl: bool = True) -> HttpResponse:
+def xlsx_response(
+    *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], rtl: bool = True
+) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     sheet.sheet_view.rightToLeft = rtl

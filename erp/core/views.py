@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-CHECK_TIMEOUT = 1.0
+CHECK_TIMEOUT_SECONDS = 1
 
 
 @require_GET
@@ -57,7 +57,7 @@ def _check_broker() -> None:
     if url.startswith("memory://"):
         return
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT)
+        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
 
 
 @require_GET

@@ -10,12 +10,12 @@ from erp.accounts.tests.factories import BranchFactory, UserFactory
 
 @pytest.fixture
 def branch_a() -> Branch:
-    return BranchFactory(code="CAI", name="القاهرة")
+    return BranchFactory.create(code="CAI", name="القاهرة")
 
 
 @pytest.fixture
 def branch_b() -> Branch:
-    return BranchFactory(code="ALX", name="الإسكندرية")
+    return BranchFactory.create(code="ALX", name="الإسكندرية")
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def make_user() -> Callable[..., User]:
         if branch is not None:
             extra["branch"] = branch
         extra.update(kwargs)
-        return UserFactory(**extra)
+        return UserFactory.create(**extra)
 
     return make
 

@@ -30,15 +30,15 @@ class UserFactory(DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def roles(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy hook
         if not create:
             return
-        self.save()
+        obj.save()
         if extracted:
             keys = [extracted] if isinstance(extracted, str) else list(extracted)
-            self.roles.set(Role.objects.filter(key__in=keys))
+            obj.roles.set(Role.objects.filter(key__in=keys))
 
     @factory.post_generation
-    def managed(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def managed(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy hook
         if create and extracted:
-            self.managed_branches.set(extracted)
+            obj.managed_branches.set(extracted)

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
@@ -12,8 +13,8 @@ from erp.accounts.scoping import registered_scopes, scope_for
 pytestmark = pytest.mark.django_db
 
 
-def visible(user: object, kind: str, model: type) -> set[int]:
-    return set(scope_for(user, kind, model.objects.all()).values_list("pk", flat=True))
+def visible(user: object, kind: str, model: type[Model]) -> set[int]:
+    return set(scope_for(user, kind, model._default_manager.all()).values_list("pk", flat=True))
 
 
 @pytest.fixture

@@ -92,7 +92,9 @@ def test_bad_input_names_the_field(manager_a: User, branch_a: Branch) -> None:
     assert not User.objects.filter(username="x4").exists()
 
 
-def test_manage_only_lower_levels(manager_a: User, seller_a: User, make_user: Callable[..., User], branch_a: Branch) -> None:
+def test_manage_only_lower_levels(
+    manager_a: User, seller_a: User, make_user: Callable[..., User], branch_a: Branch
+) -> None:
     peer = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
     assert services.user_can_manage(actor=manager_a, target=seller_a)
     assert not services.user_can_manage(actor=manager_a, target=peer)
@@ -175,7 +177,9 @@ def test_branch_manager_cannot_create_branches_or_edit_others(manager_a: User, b
         services.branch_update(actor=manager_a, branch=branch_b, data={"name": "x"})
 
 
-def test_region_manager_edits_managed_branch(make_user: Callable[..., User], branch_a: Branch, branch_b: Branch) -> None:
+def test_region_manager_edits_managed_branch(
+    make_user: Callable[..., User], branch_a: Branch, branch_b: Branch
+) -> None:
     region = make_user(RoleKey.REGION_MANAGER, branch=branch_a, managed=[branch_b])
     services.branch_update(actor=region, branch=branch_b, data={"address": "شارع فؤاد"})
     branch_b.refresh_from_db()

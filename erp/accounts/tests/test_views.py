@@ -117,7 +117,9 @@ def test_salesperson_gets_403_on_user_management(client: Client, seller_a: User)
     assert SecurityEvent.objects.filter(kind="permission_denied", user=seller_a).exists()
 
 
-def test_branch_manager_cannot_open_another_branchs_user(client: Client, manager_a: User, seller_b: User, seller_a: User) -> None:
+def test_branch_manager_cannot_open_another_branchs_user(
+    client: Client, manager_a: User, seller_b: User, seller_a: User
+) -> None:
     login(client, manager_a)
     assert client.get(f"/accounts/users/{seller_b.pk}/").status_code == 404
     assert client.get(f"/accounts/users/{seller_b.pk}/edit/").status_code == 404
@@ -219,7 +221,9 @@ def test_deactivated_user_is_logged_out(client: Client, manager_a: User, seller_
     assert seller_client.get("/").status_code == 302
 
 
-def test_manager_cannot_edit_peer(client: Client, manager_a: User, make_user: Callable[..., User], branch_a: Branch) -> None:
+def test_manager_cannot_edit_peer(
+    client: Client, manager_a: User, make_user: Callable[..., User], branch_a: Branch
+) -> None:
     peer = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
     login(client, manager_a)
     assert client.get(f"/accounts/users/{peer.pk}/").status_code == 200
@@ -228,11 +232,18 @@ def test_manager_cannot_edit_peer(client: Client, manager_a: User, make_user: Ca
 
 
 def test_branches_pages(
-    client: Client, admin_user: User, manager_a: User, make_user: Callable[..., User], branch_a: Branch, branch_b: Branch
+    client: Client,
+    admin_user: User,
+    manager_a: User,
+    make_user: Callable[..., User],
+    branch_a: Branch,
+    branch_b: Branch,
 ) -> None:
     login(client, admin_user)
     assert client.get("/accounts/branches/").status_code == 200
-    response = client.post("/accounts/branches/new/", {"code": "pts", "name": "بورسعيد", "phone": "", "is_active": "on"})
+    response = client.post(
+        "/accounts/branches/new/", {"code": "pts", "name": "بورسعيد", "phone": "", "is_active": "on"}
+    )
     assert response.status_code == 302 and Branch.objects.filter(code="PTS").exists()
     dup = client.post("/accounts/branches/new/", {"code": "PTS", "name": "x", "is_active": "on"})
     assert dup.status_code == 200 and dup.context["form"].errors["code"]
@@ -281,7 +292,9 @@ def _grow_users(branch: Branch) -> Callable[[int], None]:
 
 
 @pytest.mark.parametrize("path", ["/accounts/users/", "/accounts/users/?search=user", "/accounts/users/?export=xlsx"])
-def test_user_list_query_budget(client: Client, admin_user: User, branch_a: Branch, query_budget: Callable[..., list[int]], path: str) -> None:
+def test_user_list_query_budget(
+    client: Client, admin_user: User, branch_a: Branch, query_budget: Callable[..., list[int]], path: str
+) -> None:
     login(client, admin_user)
     query_budget(_grow_users(branch_a), lambda: client.get(path))
 
@@ -301,12 +314,16 @@ def test_security_events_query_budget(client: Client, admin_user: User, query_bu
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/profile/", "/accounts/password/", "/accounts/users/new/"])
-def test_page_query_budget(client: Client, manager_a: User, branch_a: Branch, query_budget: Callable[..., list[int]], path: str) -> None:
+def test_page_query_budget(
+    client: Client, manager_a: User, branch_a: Branch, query_budget: Callable[..., list[int]], path: str
+) -> None:
     login(client, manager_a)
     query_budget(_grow_users(branch_a), lambda: client.get(path))
 
 
-def test_user_detail_query_budget(client: Client, admin_user: User, seller_a: User, branch_a: Branch, query_budget: Callable[..., list[int]]) -> None:
+def test_user_detail_query_budget(
+    client: Client, admin_user: User, seller_a: User, branch_a: Branch, query_budget: Callable[..., list[int]]
+) -> None:
     login(client, admin_user)
     query_budget(_grow_users(branch_a), lambda: client.get(f"/accounts/users/{seller_a.pk}/"))
 

@@ -1,0 +1,42 @@
+import importlib
+import random
+import time
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+
+from erp.core.demodata import DEMO_PASSWORD, SIZES, DemoContext
+
+
+class Command(BaseCommand):
+    help = "Generate realistic demo data (Arabic names, Egyptian phones, every role) at a given size."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, size: str, seed: int, **options: Any) -> None:
+        ctx = DemoContext(size=size, rng=random.Random(seed), stdout=self.stdout, volumes=dict(SIZES[size]))  # noqa: S311
+        started = time.monotonic()
+        for config in apps.get_app_configs():
+            if not config.name.startswith("erp."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name == f"{config.name}.demo":
+                    continue
+                raise
+            if not hasattr(module, "generate"):
+                raise CommandError(f"{config.name}.demo has no generate(ctx)")
+            module.generate(ctx)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ({size}, seed {seed}) ready in {time.monotonic() - started:.1f} s.")
+        )
+        if ctx.logins:
+            self.stdout.write("")
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+            width = max(len(u) for u, _, _ in ctx.logins)
+            for username, role, branch in ctx.logins:
+                self.stdout.write(f"  {username.ljust(width)}  {role} · {branch}")
