@@ -5,16 +5,40 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch, Role, SecurityEvent, User
+from erp.core.forms import style_fields
 from erp.core.text import ascii_digits
 
+ACTIVE_CHOICES = [("true", _("Active")), ("false", _("Inactive"))]
 
-class UserFilter(django_filters.FilterSet):
+
+class StyledFilterSet(django_filters.FilterSet):
+    @property
+    def form(self) -> Any:
+        form = super().form
+        if not getattr(form, "_styled", False):
+            style_fields(form)
+            form._styled = True
+        return form
+
+    def filter_active(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(is_active=(value == "true")) if value in {"true", "false"} else queryset
+
+
+class UserFilter(StyledFilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    branch = django_filters.ModelChoiceFilter(queryset=Branch.objects.all(), label=_("Branch"))
-    role = django_filters.ModelChoiceFilter(
-        field_name="roles", queryset=Role.objects.all(), to_field_name="key", label=_("Role")
+    branch = django_filters.ModelChoiceFilter(
+        queryset=Branch.objects.order_by("code"), label=_("Branch"), empty_label=_("All branches")
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    role = django_filters.ModelChoiceFilter(
+        field_name="roles",
+        queryset=Role.objects.order_by("level", "key"),
+        to_field_name="key",
+        label=_("Role"),
+        empty_label=_("All roles"),
+    )
+    is_active = django_filters.ChoiceFilter(
+        choices=ACTIVE_CHOICES, method="filter_active", label=_("Status"), empty_label=_("Any status")
+    )
 
     class Meta:
         model = User
@@ -33,9 +57,11 @@ class UserFilter(django_filters.FilterSet):
         )
 
 
-class BranchFilter(django_filters.FilterSet):
+class BranchFilter(StyledFilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = django_filters.ChoiceFilter(
+        choices=ACTIVE_CHOICES, method="filter_active", label=_("Status"), empty_label=_("Any status")
+    )
 
     class Meta:
         model = Branch
@@ -48,8 +74,8 @@ class BranchFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=term) | Q(name__icontains=term))
 
 
-class SecurityEventFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(choices=SecurityEvent.Kind.choices, label=_("Kind"))
+class SecurityEventFilter(StyledFilterSet):
+    kind = django_filters.ChoiceFilter(choices=SecurityEvent.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("Username"))
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))

@@ -1,12 +1,13 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts import selectors
 from erp.accounts.models import Branch, User
+from erp.core.forms import StyledFormMixin
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -21,7 +22,7 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(StyledFormMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -29,14 +30,14 @@ class LoginForm(AuthenticationForm):
     )
 
 
-class ProfileForm(forms.ModelForm[User]):
+class ProfileForm(StyledFormMixin, forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "phone", "preferred_language"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr"})}
 
 
-class UserForm(forms.ModelForm[User]):
+class UserForm(StyledFormMixin, forms.ModelForm[User]):
     """Create or edit a user. Branch and role choices are limited to what the acting manager may assign."""
 
     password1 = forms.CharField(
@@ -99,7 +100,7 @@ class UserForm(forms.ModelForm[User]):
         pass
 
 
-class SetPasswordForm(forms.Form):
+class SetPasswordForm(StyledFormMixin, forms.Form):
     password1 = forms.CharField(
         label=_("New password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
@@ -114,7 +115,7 @@ class SetPasswordForm(forms.Form):
         return data
 
 
-class BranchForm(forms.ModelForm[Branch]):
+class BranchForm(StyledFormMixin, forms.ModelForm[Branch]):
     class Meta:
         model = Branch
         fields = ["code", "name", "address", "phone", "is_active", "is_main"]
@@ -125,3 +126,7 @@ class BranchForm(forms.ModelForm[Branch]):
 
     def _post_clean(self) -> None:
         pass
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    pass

@@ -8,8 +8,8 @@ permissions to `ROLE_PERMISSIONS` and their sections to `SECTIONS`.
 from dataclasses import dataclass
 
 from django.db import models
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class RoleKey(models.TextChoices):

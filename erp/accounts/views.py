@@ -20,7 +20,15 @@ from erp.accounts import selectors, services
 from erp.accounts.access import access_for
 from erp.accounts.exports import users_xlsx
 from erp.accounts.filters import BranchFilter, SecurityEventFilter, UserFilter
-from erp.accounts.forms import BranchForm, LoginForm, ProfileForm, SetPasswordForm, UserForm, apply_service_errors
+from erp.accounts.forms import (
+    BranchForm,
+    LoginForm,
+    ProfileForm,
+    SetPasswordForm,
+    StyledPasswordChangeForm,
+    UserForm,
+    apply_service_errors,
+)
 from erp.accounts.models import SecurityEvent, User
 
 PAGE_SIZE = 25
@@ -70,6 +78,7 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form: Any) -> HttpResponse:
