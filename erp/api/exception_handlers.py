@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,19 +14,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from erp.core.exceptions import ApplicationError
 
 _DEFAULT_MESSAGES = {
-    "validation_error": "Some fields are invalid.",
-    "not_found": "Not found.",
-    "permission_denied": "You do not have permission to perform this action.",
-    "not_authenticated": "Authentication credentials were not provided or are invalid.",
-    "server_error": "A server error occurred.",
-    "bad_request": "Bad request.",
-    "throttled": "Too many requests.",
+    "validation_error": gettext_noop("Some fields are invalid."),
+    "not_found": gettext_noop("Not found."),
+    "permission_denied": gettext_noop("You do not have permission to perform this action."),
+    "not_authenticated": gettext_noop("Authentication credentials were not provided or are invalid."),
+    "server_error": gettext_noop("A server error occurred."),
+    "bad_request": gettext_noop("Bad request."),
+    "throttled": gettext_noop("Too many requests."),
 }
 
 
 def error_payload(code: str, message: str | None = None, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
-        "error": {"code": code, "message": message or _(_DEFAULT_MESSAGES.get(code, "Error.")), "fields": fields or {}}
+        "error": {"code": code, "message": message or _(_DEFAULT_MESSAGES.get(code, gettext_noop("Error."))), "fields": fields or {}}
     }
 
 
