@@ -179,6 +179,7 @@ AXES_LOCKOUT_CALLABLE = "erp.accounts.views.lockout_response"
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are recorded once, as SecurityEvent rows
 
 # CORS: an explicit allow-list, never allow-all.
 CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
