@@ -330,3 +330,28 @@ def test_user_detail_query_budget(
 
 def test_login_page_query_budget(client: Client, branch_a: Branch, query_budget: Callable[..., list[int]]) -> None:
     query_budget(_grow_users(branch_a), lambda: client.get(LOGIN))
+
+
+@pytest.mark.parametrize("suffix", ["edit/", "password/"])
+def test_user_form_pages_query_budget(
+    client: Client,
+    admin_user: User,
+    seller_a: User,
+    branch_a: Branch,
+    query_budget: Callable[..., list[int]],
+    suffix: str,
+) -> None:
+    login(client, admin_user)
+    query_budget(_grow_users(branch_a), lambda: client.get(f"/accounts/users/{seller_a.pk}/{suffix}"))
+
+
+def test_branch_form_pages_query_budget(
+    client: Client, admin_user: User, branch_a: Branch, query_budget: Callable[..., list[int]]
+) -> None:
+    login(client, admin_user)
+    query_budget(lambda n: BranchFactory.create_batch(n), lambda: client.get("/accounts/branches/new/"))
+    query_budget(
+        lambda n: BranchFactory.create_batch(n),
+        lambda: client.get(f"/accounts/branches/{branch_a.pk}/edit/"),
+        sizes=(110, 200),
+    )

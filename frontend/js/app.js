@@ -1,0 +1,49 @@
+// The one script of every page (erp/static/dist/app.js). Loaded with `defer` and a CSP nonce; it must never need
+// inline scripts, inline event handlers, eval or style attributes in markup (CSP: script-src 'self' + nonce,
+// style-src 'self').
+import htmx from 'htmx.org/dist/htmx.esm.js'
+import Alert from 'bootstrap/js/src/alert.js'
+import Collapse from 'bootstrap/js/src/collapse.js'
+import Dropdown from 'bootstrap/js/src/dropdown.js'
+import Modal from 'bootstrap/js/src/modal.js'
+import Toast from 'bootstrap/js/src/toast.js'
+
+import { bell } from './bell.js'
+import { confirmAction, installConfirmations } from './confirm.js'
+import { installDigitNormaliser, toAsciiDigits } from './digits.js'
+import { installShortcuts } from './keyboard.js'
+import { showToast, showAutoToasts } from './toasts.js'
+
+// htmx: CSP-safe settings (the <meta name="htmx-config"> in base.html sets the same; this is the safety net).
+// No eval (hx-on / js: values would need 'unsafe-eval'), no <script> execution from swapped HTML, no <style> tag.
+htmx.config.allowEval = false
+htmx.config.allowScriptTags = false
+htmx.config.includeIndicatorStyles = false
+
+// Every non-GET htmx request carries Django's CSRF token (rendered into <body data-csrf>).
+document.addEventListener('htmx:configRequest', (event) => {
+  if (event.detail.verb !== 'get') {
+    const token = document.body.dataset.csrf
+    if (token) event.detail.headers['X-CSRFToken'] = token
+  }
+})
+
+// Runs for the initial page and again for every piece of HTML that htmx swaps in.
+htmx.onLoad((root) => {
+  showAutoToasts(root)
+})
+
+installConfirmations()
+installDigitNormaliser()
+installShortcuts()
+
+// The public hook for later features (notification polling, toasts from htmx responses, …). Nothing polls yet:
+// a later module sets up the once-a-minute poll and calls `window.erp.bell.setCount(n)`.
+window.erp = {
+  htmx,
+  bootstrap: { Alert, Collapse, Dropdown, Modal, Toast },
+  bell,
+  confirm: confirmAction,
+  toast: showToast,
+  toAsciiDigits
+}
