@@ -32,6 +32,7 @@ def query_budget() -> Callable[..., list[int]]:
 
     `grow(n)` adds n more rows of what the page lists; `fetch()` makes the request and returns the response.
     The request is measured (after one warm-up) at `sizes` rows; counts must be equal and ≤ `limit`.
+    `prepare()`, when given, runs unmeasured before each request (for example, logging in again before a logout).
     Returns the measured counts so callers can report them.
     """
 
@@ -42,6 +43,7 @@ def query_budget() -> Callable[..., list[int]]:
         sizes: tuple[int, int] = (10, 100),
         limit: int = QUERY_BUDGET,
         status: int = 200,
+        prepare: Callable[[], Any] | None = None,
     ) -> list[int]:
         counts: list[int] = []
         have = 0
@@ -49,8 +51,12 @@ def query_budget() -> Callable[..., list[int]]:
         for size in sizes:
             grow(size - have)
             have = size
+            if prepare:
+                prepare()
             warm = fetch()
             assert warm.status_code == status, f"warm-up answered {warm.status_code}"
+            if prepare:
+                prepare()
             with CaptureQueriesContext(connection) as ctx:
                 response = fetch()
             assert response.status_code == status, f"answered {response.status_code}"

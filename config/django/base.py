@@ -244,6 +244,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API v1 of Home Update ERP (see docs/api.md for conventions).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,6 +5,7 @@ miss, two queries) for authorisation no matter how many menu entries or rules it
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Permission
 
@@ -40,10 +41,11 @@ class AccessProfile:
 ANONYMOUS = AccessProfile(None, False, None, frozenset(), NO_ROLE_LEVEL + 1, frozenset(), frozenset())
 
 
-def _compute(user_id: int) -> AccessProfile:
+def _compute(user: Any) -> AccessProfile:
+    """Two queries: roles with managed branches, then permissions (the user row is already loaded)."""
     from erp.accounts.models import User
 
-    user = User.objects.only("id", "is_superuser", "is_active", "branch_id").get(pk=user_id)
+    user_id = int(user.pk)
     rows = list(User.objects.filter(pk=user_id).values_list("roles__key", "managed_branches__id").distinct())
     direct_roles = {r for r, _ in rows if r}
     managed = frozenset(b for _, b in rows if b)
@@ -52,7 +54,7 @@ def _compute(user_id: int) -> AccessProfile:
     perms = Permission.objects.filter(roles__key__in=roles) | Permission.objects.filter(user=user_id)
     perm_names = frozenset(f"{app}.{code}" for app, code in perms.values_list("content_type__app_label", "codename"))
     return AccessProfile(
-        user_id=user.pk,
+        user_id=user_id,
         is_superuser=user.is_superuser,
         branch_id=user.branch_id,
         roles=roles,
@@ -72,6 +74,6 @@ def access_for(user: object) -> AccessProfile:
     if memo is not None:
         return memo  # type: ignore[no-any-return]
     user_id = int(user.pk)  # type: ignore[attr-defined]
-    profile = cached(ACCESS_NAMESPACE, str(user_id), lambda: _compute(user_id), timeout=3600)
+    profile = cached(ACCESS_NAMESPACE, str(user_id), lambda: _compute(user), timeout=3600)
     user._access_profile = profile  # type: ignore[attr-defined]
     return profile

@@ -87,7 +87,7 @@ def user_can_manage(*, actor: User, target: User) -> bool:
         return False
     if not access_for(actor).has_perm("accounts.manage_users"):
         return False
-    target_roles = expand_roles(set(target.roles.values_list("key", flat=True)))
+    target_roles = expand_roles({r.key for r in target.roles.all()})  # uses the selector's prefetch when present
     target_level = min((ROLE_DEFINITIONS[r].level for r in target_roles), default=NO_ROLE_LEVEL)
     return target_level > access_for(actor).level
 

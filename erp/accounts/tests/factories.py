@@ -42,3 +42,21 @@ class UserFactory(DjangoModelFactory[User]):
     def managed(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy hook
         if create and extracted:
             obj.managed_branches.set(extracted)
+
+
+def bulk_users(*, branch: Branch, count: int, role: str | None = None) -> list[User]:
+    """Many users in three queries (for query-budget tests that grow the data)."""
+    import uuid
+
+    from django.contrib.auth.hashers import make_password
+
+    password = make_password(DEFAULT_PASSWORD)
+    stamp = uuid.uuid4().hex[:8]
+    users = User.objects.bulk_create(
+        User(username=f"bulk-{stamp}-{i}", first_name="سعيد", last_name=f"بكر {i}", branch=branch, password=password)
+        for i in range(count)
+    )
+    if role:
+        role_id = Role.objects.get(key=role).pk
+        User.roles.through.objects.bulk_create(User.roles.through(user_id=u.pk, role_id=role_id) for u in users)
+    return users

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from erp.accounts import services
 from erp.accounts.models import Branch, SecurityEvent, User
 from erp.accounts.roles import RoleKey
-from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, UserFactory
+from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, UserFactory, bulk_users
 
 pytestmark = pytest.mark.django_db
 
@@ -268,8 +268,7 @@ def test_openapi_schema_and_docs(client: Any, seller_a: User) -> None:
 
 def _grow_users(branch: Branch) -> Callable[[int], None]:
     def grow(n: int) -> None:
-        for _ in range(n):
-            UserFactory(branch=branch, roles=[RoleKey.SALESPERSON])
+        bulk_users(branch=branch, count=n, role=RoleKey.SALESPERSON)
 
     return grow
 

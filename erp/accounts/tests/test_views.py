@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from erp.accounts.models import Branch, SecurityEvent, User
 from erp.accounts.roles import RoleKey
-from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, UserFactory
+from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, bulk_users
 
 pytestmark = pytest.mark.django_db
 
@@ -285,8 +285,7 @@ def test_404_page_is_translated(client: Client, seller_a: User) -> None:
 
 def _grow_users(branch: Branch) -> Callable[[int], None]:
     def grow(n: int) -> None:
-        for _ in range(n):
-            UserFactory(branch=branch, roles=[RoleKey.SALESPERSON])
+        bulk_users(branch=branch, count=n, role=RoleKey.SALESPERSON)
 
     return grow
 
