@@ -8,6 +8,16 @@ from erp.accounts.access import access_for
 class RoleBackend(ModelBackend):
     """Django's model backend; permissions come from roles and direct grants, via the cached access profile."""
 
+    def get_user(self, user_id: Any) -> Any:
+        """The request's user with their branch (the top bar shows it), in the one query Django makes anyway."""
+        from erp.accounts.models import User
+
+        try:
+            user = User.objects.select_related("branch").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

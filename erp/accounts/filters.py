@@ -5,29 +5,20 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch, Role, SecurityEvent, User
-from erp.core.forms import style_fields
+from erp.core.filters import ACTIVE_CHOICES, StyledFilterSet
 from erp.core.text import ascii_digits
 
-ACTIVE_CHOICES = [("true", _("Active")), ("false", _("Inactive"))]
 
+def branch_choices_for(request: Any) -> QuerySet[Branch]:
+    from erp.accounts.selectors import branch_choices
 
-class StyledFilterSet(django_filters.FilterSet):
-    @property
-    def form(self) -> Any:
-        form = super().form
-        if not getattr(form, "_styled", False):
-            style_fields(form)
-            form._styled = True
-        return form
-
-    def filter_active(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.filter(is_active=(value == "true")) if value in {"true", "false"} else queryset
+    return branch_choices(actor=request.user) if request is not None else Branch.objects.none()
 
 
 class UserFilter(StyledFilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     branch = django_filters.ModelChoiceFilter(
-        queryset=Branch.objects.order_by("code"), label=_("Branch"), empty_label=_("All branches")
+        queryset=lambda request: branch_choices_for(request), label=_("Branch"), empty_label=_("All branches")
     )
     role = django_filters.ModelChoiceFilter(
         field_name="roles",
@@ -83,11 +74,3 @@ class SecurityEventFilter(StyledFilterSet):
     class Meta:
         model = SecurityEvent
         fields = ["kind", "username", "created_after", "created_before"]
-
-
-def apply_filter(filterset_class: Any, data: Any, queryset: QuerySet[Any]) -> tuple[QuerySet[Any], Any]:
-    """Apply a FilterSet; invalid input filters nothing out and the form carries the errors."""
-    fs = filterset_class(data=data or None, queryset=queryset)
-    if fs.is_bound and not fs.is_valid():
-        return queryset, fs
-    return fs.qs, fs

@@ -74,12 +74,9 @@ class UserForm(StyledFormMixin, forms.ModelForm[User]):
         }
 
     def __init__(self, *args: Any, actor: User, creating: bool, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        self.actor = actor
         self.creating = creating
-        branches = selectors.branch_choices(actor=actor)
-        self.fields["branch"].queryset = branches  # type: ignore[attr-defined]
-        self.fields["managed_branches"].queryset = branches  # type: ignore[attr-defined]
-        self.fields["roles"].queryset = selectors.role_choices(actor=actor)  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
         self.fields["roles"].label_from_instance = lambda role: role.name  # type: ignore[attr-defined]
         self.fields["managed_branches"].help_text = _("Only for region managers.")
         if creating:
@@ -88,6 +85,10 @@ class UserForm(StyledFormMixin, forms.ModelForm[User]):
         else:
             del self.fields["password1"]
             del self.fields["password2"]
+
+    def choice_querysets(self) -> dict[str, Any]:
+        branches = selectors.branch_choices(actor=self.actor)
+        return {"branch": branches, "managed_branches": branches, "roles": selectors.role_choices(actor=self.actor)}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

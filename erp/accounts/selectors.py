@@ -5,14 +5,15 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from erp.accounts.filters import BranchFilter, SecurityEventFilter, UserFilter, apply_filter
+from erp.accounts.filters import BranchFilter, SecurityEventFilter, UserFilter
 from erp.accounts.models import Branch, Role, SecurityEvent, User
 from erp.accounts.scoping import scope_for
+from erp.core.filters import apply_filter
 
 
 def user_list(*, actor: User, filters: Any = None) -> QuerySet[User]:
     qs = scope_for(actor, "users", User.objects.all())
-    qs, _fs = apply_filter(UserFilter, filters, qs)
+    qs = apply_filter(UserFilter, filters, qs, actor=actor)
     return qs.select_related("branch").prefetch_related(
         Prefetch("roles", queryset=Role.objects.order_by("level", "key"))
     )
@@ -32,7 +33,7 @@ def user_get_for_user(*, actor: User, pk: int) -> User:
 
 def branch_list(*, actor: User, filters: Any = None) -> QuerySet[Branch]:
     qs = scope_for(actor, "branches", Branch.objects.all())
-    qs, _fs = apply_filter(BranchFilter, filters, qs)
+    qs = apply_filter(BranchFilter, filters, qs, actor=actor)
     return qs.annotate(user_count=Count("users", distinct=True))
 
 
@@ -40,7 +41,7 @@ def branch_get_for_user(*, actor: User, pk: int) -> Branch:
     return get_object_or_404(branch_list(actor=actor), pk=pk)
 
 
-def branch_choices(*, actor: User) -> QuerySet[Branch]:
+def branch_choices(*, actor: Any) -> QuerySet[Branch]:
     """Active branches the actor may assign (for form dropdowns)."""
     return scope_for(actor, "branches", Branch.objects.filter(is_active=True)).order_by("code")
 
@@ -60,5 +61,5 @@ def security_event_list(*, actor: User, filters: Any = None) -> QuerySet[Securit
 
     if not access_for(actor).has_perm("accounts.view_security_events"):
         return SecurityEvent.objects.none()
-    qs, _fs = apply_filter(SecurityEventFilter, filters, SecurityEvent.objects.all())
+    qs = apply_filter(SecurityEventFilter, filters, SecurityEvent.objects.all(), actor=actor)
     return qs.order_by("-created_at", "-id")

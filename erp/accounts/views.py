@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -29,9 +28,9 @@ from erp.accounts.forms import (
     UserForm,
     apply_service_errors,
 )
-from erp.accounts.models import SecurityEvent, User
-
-PAGE_SIZE = 25
+from erp.accounts.models import Branch, SecurityEvent, User
+from erp.core.filters import filter_form
+from erp.core.paging import PAGE_SIZE, paginate
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -134,16 +133,19 @@ def profile(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     _require(request, "accounts.manage_users")
     actor = _actor(request)
-    users = selectors.user_list(actor=actor, filters=request.GET).order_by(_ordering(request, USER_ORDERINGS))
+    try:
+        users = selectors.user_list(actor=actor, filters=request.GET).order_by(_ordering(request, USER_ORDERINGS))
+    except ValidationError:
+        users = User.objects.none()  # the filter form below shows what was wrong
     if request.GET.get("export") == "xlsx":
         services.security_event_record(
             kind=SecurityEvent.Kind.EXPORT, user=actor, request=request, detail={"what": "users"}
         )
         return users_xlsx(users)
-    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, users)
     context = {
         "page": page,
-        "filter": UserFilter(request.GET or None, queryset=users.none()),
+        "filter_form": filter_form(UserFilter, request.GET, actor=actor),
         "ordering": request.GET.get("ordering", "username"),
         "query": _query_without(request, "page"),
     }
@@ -262,14 +264,17 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def branch_list(request: HttpRequest) -> HttpResponse:
     _require(request, "accounts.manage_branches")
-    branches = selectors.branch_list(actor=_actor(request), filters=request.GET).order_by("code")
-    page = Paginator(branches, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        branches = selectors.branch_list(actor=_actor(request), filters=request.GET).order_by("code")
+    except ValidationError:
+        branches = Branch.objects.none()
+    page = paginate(request, branches)
     return render(
         request,
         "accounts/branch_list.html",
         {
             "page": page,
-            "filter": BranchFilter(request.GET or None, queryset=branches.none()),
+            "filter_form": filter_form(BranchFilter, request.GET, actor=_actor(request)),
             "query": _query_without(request, "page"),
             "can_create": access_for(request.user).sees_all_branches,
         },
@@ -323,7 +328,10 @@ def branch_update(request: HttpRequest, pk: int) -> HttpResponse:
 def security_event_list(request: HttpRequest) -> HttpResponse:
     """Keyset-paginated: `?before=<id>` shows older events, never a COUNT over the whole table."""
     _require(request, "accounts.view_security_events")
-    events = selectors.security_event_list(actor=_actor(request), filters=request.GET)
+    try:
+        events = selectors.security_event_list(actor=_actor(request), filters=request.GET)
+    except ValidationError:
+        events = SecurityEvent.objects.none()
     before = request.GET.get("before", "")
     if before.isdigit():
         events = events.filter(id__lt=int(before))
@@ -337,7 +345,7 @@ def security_event_list(request: HttpRequest) -> HttpResponse:
             "events": rows,
             "has_more": has_more,
             "next_before": rows[-1].pk if rows else None,
-            "filter": SecurityEventFilter(request.GET or None),
+            "filter_form": filter_form(SecurityEventFilter, request.GET, actor=_actor(request)),
             "query": _query_without(request, "before"),
         },
     )

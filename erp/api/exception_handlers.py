@@ -26,7 +26,11 @@ _DEFAULT_MESSAGES = {
 
 def error_payload(code: str, message: str | None = None, fields: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
-        "error": {"code": code, "message": message or _(_DEFAULT_MESSAGES.get(code, gettext_noop("Error."))), "fields": fields or {}}
+        "error": {
+            "code": code,
+            "message": message or _(_DEFAULT_MESSAGES.get(code, gettext_noop("Error."))),
+            "fields": fields or {},
+        }
     }
 
 

@@ -15,6 +15,7 @@ from erp.accounts import services
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
 from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, UserFactory
+from erp.core.testing.templatequeries import queries_in_templates
 from erp.core.testing.urlbudget import ANONYMOUS, SUPERUSER, UrlSpec, World, collect_specs, iter_url_names
 
 SPECS, EXEMPT = collect_specs()
@@ -79,3 +80,8 @@ def test_url_within_query_budget(spec: UrlSpec, role: str, query_budget: Any) ->
     query_budget(
         lambda n: spec.grow(world, n), fetch, status=spec.status, prepare=authenticate if spec.relogin else None
     )
+    if spec.relogin:
+        authenticate()
+    with queries_in_templates() as in_templates:
+        fetch()
+    assert not in_templates, f"templates ran queries (fetch them in the selector): {in_templates}"
