@@ -294,3 +294,11 @@ def test_detail_query_budget(
     bearer(api_client, admin_user)
     query_budget(_grow_users(branch_a), lambda: api_client.get(f"/api/v1/users/{seller_a.pk}/"))
     query_budget(_grow_users(branch_a), lambda: api_client.get(f"/api/v1/branches/{branch_a.pk}/"), sizes=(110, 120))
+
+
+def test_invalid_filter_is_a_400_naming_the_field(api_client: APIClient, manager_a: User, branch_b: Branch) -> None:
+    bearer(api_client, manager_a)
+    response = api_client.get("/api/v1/users/", {"branch": branch_b.pk})  # not a branch the manager may choose
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"branch"}
+    assert api_client.get("/api/v1/users/", {"is_active": "maybe"}).status_code == 400

@@ -354,3 +354,11 @@ def test_branch_form_pages_query_budget(
         lambda: client.get(f"/accounts/branches/{branch_a.pk}/edit/"),
         sizes=(110, 200),
     )
+
+
+def test_invalid_filter_shows_the_error_and_no_rows(client: Client, manager_a: User, branch_b: Branch) -> None:
+    login(client, manager_a)
+    response = client.get("/accounts/users/", {"branch": branch_b.pk})
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+    assert response.context["filter_form"].errors["branch"]
