@@ -57,7 +57,9 @@ def _check_broker() -> None:
     if url.startswith("memory://"):
         return
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT_SECONDS)
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=CHECK_TIMEOUT_SECONDS
+        )
 
 
 @require_GET

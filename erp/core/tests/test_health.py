@@ -96,11 +96,11 @@ def cache_and_broker_at(private_redis: PrivateRedis) -> Iterator[PrivateRedis]:
     old_broker_url = celery_app.conf.broker_url
     # override_settings(CACHES=...) resets django.core.cache.caches, so the next access builds a new client.
     with override_settings(CACHES=caches, CELERY_BROKER_URL=private_redis.url):
-        celery_app.conf.broker_url = private_redis.url
+        celery_app.conf.update(broker_url=private_redis.url)
         try:
             yield private_redis
         finally:
-            celery_app.conf.broker_url = old_broker_url
+            celery_app.conf.update(broker_url=old_broker_url)
 
 
 def _get_readyz(client: Any) -> tuple[Any, dict[str, Any], float]:
@@ -148,9 +148,7 @@ def test_readyz_is_ready_when_postgres_and_redis_are_up(client: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_readyz_reports_a_redis_outage_while_pages_keep_working(
-    client: Any, cache_and_broker_at: PrivateRedis
-) -> None:
+def test_readyz_reports_a_redis_outage_while_pages_keep_working(client: Any, cache_and_broker_at: PrivateRedis) -> None:
     user = User.objects.create_user(username="outage", password=PASSWORD)
 
     response, body, _ = _get_readyz(client)

@@ -1,7 +1,6 @@
 import io
 import json
 import logging
-import logging.config
 
 from django.conf import settings
 from django.test import Client
@@ -10,21 +9,27 @@ from erp.core.logging import request_id_var
 
 
 def test_json_log_lines_carry_the_request_id() -> None:
-    config = {**settings.LOGGING, "disable_existing_loggers": False}
-    config["handlers"] = {**config["handlers"], "console": {**config["handlers"]["console"], "formatter": "json"}}
-    logging.config.dictConfig(config)
+    """The production formatter, built from settings, writes one JSON object per line with the request id."""
+    from pythonjsonlogger.json import JsonFormatter
+
+    spec = dict(settings.LOGGING["formatters"]["json"])
+    spec.pop("()")
+    formatter = JsonFormatter(**spec)
     stream = io.StringIO()
-    handler = logging.getLogger().handlers[0]
-    handler.setStream(stream)  # type: ignore[attr-defined]
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter)
+    logger = logging.getLogger("erp.test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
     token = request_id_var.set("abc123def456")
     try:
-        logging.getLogger("erp.test").warning("order %s placed", "CAI-0001-0001")
+        logger.warning("order %s placed", "CAI-0001-0001")
     finally:
         request_id_var.reset(token)
-        logging.config.dictConfig(settings.LOGGING)
+        logger.removeHandler(handler)
     line = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert line["request_id"] == "abc123def456"
-    assert line["level"] == "WARNING" and line["logger"] == "erp.test"
+    assert line["level"] == "WARNING" and line["logger"] == "erp.test.json"
     assert line["message"] == "order CAI-0001-0001 placed"
 
 
