@@ -14,6 +14,7 @@ def test_json_log_lines_carry_the_request_id() -> None:
 
     spec = dict(settings.LOGGING["formatters"]["json"])
     spec.pop("()")
+    spec["fmt"] = spec.pop("format")  # dictConfig's name for the argument
     formatter = JsonFormatter(**spec)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
