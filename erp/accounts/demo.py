@@ -6,7 +6,7 @@ from django.db import transaction
 from erp.accounts.models import Branch, Role, User
 from erp.accounts.roles import RoleKey
 from erp.accounts.services import role_sync
-from erp.core.demodata import BRANCHES, DEMO_PASSWORD, DemoContext
+from erp.core.demodata import BRANCHES, DEMO_PASSWORD, DemoContext, Progress
 
 BATCH = 1000  # rows per bulk insert: a few hundred KB of SQL, well inside PostgreSQL's and SQLite's limits
 
@@ -106,7 +106,11 @@ def generate(ctx: DemoContext) -> None:
                 key.value,
             )
         )
-    User.objects.bulk_create([u for u, _ in per_role], batch_size=BATCH)
+    progress = Progress(ctx.stdout, "users", len(per_role))
+    for start in range(0, len(per_role), BATCH):
+        chunk = [u for u, _ in per_role[start : start + BATCH]]
+        User.objects.bulk_create(chunk)
+        progress.advance(len(chunk))
     by_name = dict(User.objects.values_list("username", "pk"))
     through = User.roles.through
     through.objects.bulk_create(

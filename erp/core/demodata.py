@@ -4,6 +4,8 @@ Generators write with bulk inserts and draw every random choice from `ctx.rng`, 
 """
 
 import random
+import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,3 +101,30 @@ class DemoContext:
     def mobile(self) -> str:
         """An Egyptian mobile number in E.164 (+20 10/11/12/15 xxxxxxxx)."""
         return f"+20{self.rng.choice(['10', '11', '12', '15'])}{self.rng.randrange(10**8):08d}"
+
+
+class Progress:
+    """A text progress bar with the rate reached, for generators that insert many rows."""
+
+    WIDTH = 30
+
+    def __init__(self, stdout: Any, label: str, total: int) -> None:
+        self.stdout, self.label, self.total = stdout, label, max(total, 1)
+        self.done = 0
+        self.started = time.monotonic()
+        self._last_pct = -1
+        self._tty = getattr(getattr(stdout, "_out", stdout), "isatty", lambda: False)() or sys.stdout.isatty()
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        pct = min(100, self.done * 100 // self.total)
+        if pct == self._last_pct or (not self._tty and pct % 25 and pct != 100):
+            return
+        self._last_pct = pct
+        filled = self.WIDTH * pct // 100
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        line = f"{self.label:<18} [{bar}] {pct:3d}% {self.done:,}/{self.total:,} rows, {self.rate():,.0f} rows/s"
+        self.stdout.write(("\r" + line) if self._tty else line, ending="" if self._tty and pct < 100 else "\n")
+
+    def rate(self) -> float:
+        return self.done / max(time.monotonic() - self.started, 1e-6)
