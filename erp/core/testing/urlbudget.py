@@ -40,6 +40,7 @@ class UrlSpec:
     status: int = 200
     api: bool = False  # use a bearer token instead of the session
     relogin: bool = False  # the request ends the session (logout): log in again before each call
+    static_budget: bool = True  # HTML pages are held to the first-load budget (not the vendored API docs page)
 
 
 @dataclass
