@@ -20,3 +20,5 @@ urlpatterns = [
 
 if settings.DEBUG and "debug_toolbar" in settings.INSTALLED_APPS:  # local settings only
     urlpatterns = [path("__debug__/", include("debug_toolbar.urls")), *urlpatterns]
+if settings.DEBUG and "silk" in settings.INSTALLED_APPS:  # local settings only
+    urlpatterns = [path("silk/", include("silk.urls", namespace="silk")), *urlpatterns]

@@ -19,8 +19,16 @@ STORAGES = {
 }
 CSRF_TRUSTED_ORIGINS = ["http://127.0.0.1:8000", "http://localhost:8000"]
 
-# Profiling tools for developers only; never in production settings (they are not even installed there).
+# Profiling tools for developers only, switched on by environment flags; production settings never load them
+# (and production installs only requirements/base.txt, which does not contain them).
 if env.bool("DEBUG_TOOLBAR", default=False):
     INSTALLED_APPS = [*INSTALLED_APPS, "debug_toolbar"]
     MIDDLEWARE = [*MIDDLEWARE, "debug_toolbar.middleware.DebugToolbarMiddleware"]
     INTERNAL_IPS = ["127.0.0.1"]
+if env.bool("DEBUG_SILK", default=False):
+    # Records every request with its SQL and timings at /silk/ (run `manage.py migrate` once after switching on).
+    INSTALLED_APPS = [*INSTALLED_APPS, "silk"]
+    MIDDLEWARE = [*MIDDLEWARE, "silk.middleware.SilkyMiddleware"]
+    SILKY_PYTHON_PROFILER = True
+    SILKY_AUTHENTICATION = True
+    SILKY_AUTHORISATION = True
