@@ -55,7 +55,7 @@ CASES = [pytest.param(spec, role, id=f"{_spec_id(spec)}-as-{role}") for spec in 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("spec", "role"), CASES)
-def test_url_within_query_budget(spec: UrlSpec, role: str, query_budget: Any) -> None:
+def test_url_within_query_budget(spec: UrlSpec, role: str, query_budget: Any, record_property: Any) -> None:
     world = _world()
     user = None if role == ANONYMOUS else world.users[role]
     url = reverse(spec.name, kwargs=spec.kwargs(world)) + (f"?{spec.query}" if spec.query else "")
@@ -78,9 +78,10 @@ def test_url_within_query_budget(spec: UrlSpec, role: str, query_budget: Any) ->
             return send(url, spec.data(world), format="json") if spec.method != "get" else send(url)
         return send(url, spec.data(world)) if spec.method != "get" else send(url)
 
-    query_budget(
+    counts = query_budget(
         lambda n: spec.grow(world, n), fetch, status=spec.status, prepare=authenticate if spec.relogin else None
     )
+    record_property("queries", counts)  # in the JUnit XML: BENCHMARKS.md's table is made from it
     if spec.relogin:
         authenticate()
     with queries_in_templates() as in_templates:
