@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+pytest_plugins = ["erp.accounts.tests.fixtures"]
+
 QUERY_BUDGET = 12
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "axes",
     "erp.core",
     "erp.accounts",
+    "erp.inventory",
     "erp.api",
 ]
 

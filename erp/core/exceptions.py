@@ -38,3 +38,9 @@ class ConflictError(ApplicationError):
 
 class InvalidTransition(ConflictError):  # noqa: N818 - domain name, used by every lifecycle
     code = "invalid_transition"
+
+
+class InsufficientStock(ConflictError):  # noqa: N818 - domain name
+    """A stock movement would take a balance below zero where that is not allowed."""
+
+    code = "insufficient_stock"

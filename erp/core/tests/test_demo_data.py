@@ -33,14 +33,28 @@ def test_small_demo_has_every_role_and_prints_logins() -> None:
     assert all(re.fullmatch(r"\+201[0125]\d{8}", u.phone) for u in User.objects.all())
 
 
-def test_same_seed_same_people() -> None:
+def snapshot() -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    from erp.inventory.models import StockBalance
+
+    people = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "phone"))
+    stock = list(
+        StockBalance.objects.order_by("variant__code", "warehouse__code").values_list(
+            "variant__code", "warehouse__code", "quantity"
+        )
+    )
+    return people, stock
+
+
+def test_same_seed_same_data() -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        run(seed=7)
+        first = snapshot()
+        transaction.set_rollback(True)
     run(seed=7)
-    first = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "phone"))
-    User.objects.all().delete()
-    Branch.objects.all().delete()
-    run(seed=7)
-    again = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "phone"))
-    assert first == again
+    assert snapshot() == first
+    assert first[1], "the demo catalogue has stock"
 
 
 def test_second_run_creates_nothing_twice() -> None:
@@ -54,3 +68,17 @@ def test_sizes_grow() -> None:
     run(size="medium")
     assert Branch.objects.count() == 5
     assert User.objects.count() > 60
+
+
+def test_demo_catalogue_is_realistic_and_consistent() -> None:
+    from erp.inventory.models import Product, StockBalance, Variant
+    from erp.inventory.services import stock_ledger_mismatches
+
+    run()
+    fabrics = Product.objects.filter(kind="fabric", unit="meter")
+    assert fabrics.exists()
+    assert Variant.objects.filter(product__kind="fabric").values("product").distinct().count() == fabrics.count()
+    assert Variant.objects.filter(product__kind="fabric").count() >= 2 * fabrics.count()  # several colours each
+    assert Product.objects.filter(kind="accessory").exists() and Product.objects.filter(kind="service").exists()
+    assert StockBalance.objects.filter(quantity__gt=0).values("warehouse").distinct().count() >= 2
+    assert stock_ledger_mismatches() == []

@@ -1,0 +1,218 @@
+"""Catalogue and stock. Stock quantities are written only by `erp.inventory.stock` (one writer, under row locks)."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+from erp.core.models import BaseModel
+
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
+QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
+
+
+class Category(MP_Node):
+    """A tree (materialised path): ancestors and subtrees in one query; `full_name` is kept by the service."""
+
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120, blank=True)
+    full_name = models.CharField(_("full name"), max_length=500, editable=False, default="")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.full_name or self.name
+
+
+class Product(BaseModel):
+    class Unit(models.TextChoices):
+        METER = "meter", _("Meter")
+        PIECE = "piece", _("Piece")
+        ROLL = "roll", _("Roll")
+        SET = "set", _("Set")
+        PACK = "pack", _("Pack")
+        KG = "kg", _("Kilogram")
+        SERVICE = "service", _("Service")
+
+    class Kind(models.TextChoices):
+        FABRIC = "fabric", _("Fabric")
+        ACCESSORY = "accessory", _("Accessory")
+        SERVICE = "service", _("Service")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="products"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.FABRIC)
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices, default=Unit.METER)
+    material = models.CharField(_("material"), max_length=120, blank=True)
+    width_cm = models.DecimalField(_("width (cm)"), max_digits=7, decimal_places=1, null=True, blank=True)
+    retail_price = models.DecimalField(_("retail price"), **MONEY)
+    wholesale_price = models.DecimalField(_("wholesale price"), **MONEY)
+    minimum_stock = models.DecimalField(_("minimum stock"), default=Decimal(0), **QUANTITY)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Normalised (Arabic-folded) name, code and barcodes, maintained by the service. On PostgreSQL a trigram index
+    # (migration 0002) serves `icontains` searches on it; SQLite (the demo) scans, which is fine at demo sizes.
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["code"]
+        indexes = [
+            models.Index(fields=["category", "is_active"], name="inv_product_category_active"),
+            models.Index(Upper("code"), name="inv_product_code_upper"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retail_price__gte=0) & Q(wholesale_price__gte=0), name="inv_product_prices_non_negative"
+            ),
+        ]
+        permissions = [
+            ("manage_catalogue", "Can manage the catalogue"),
+            ("change_prices", "Can change prices"),
+            ("view_stock", "Can view stock"),
+            ("manage_stock", "Can move stock"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class Variant(BaseModel):
+    """A colour of a product; a product without colours has one default variant. Stock is kept per variant."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="variants")
+    code = models.CharField(_("variant code"), max_length=60, unique=True)
+    colour = models.CharField(_("colour"), max_length=80, blank=True)
+    barcode = models.CharField(_("barcode"), max_length=64, unique=True, null=True, blank=True)
+    retail_price = models.DecimalField(_("retail price override"), null=True, blank=True, **MONEY)
+    wholesale_price = models.DecimalField(_("wholesale price override"), null=True, blank=True, **MONEY)
+    is_default = models.BooleanField(_("default variant"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["product"], condition=Q(is_default=True), name="inv_variant_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}{' · ' + self.colour if self.colour else ''}"
+
+
+class Warehouse(BaseModel):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    branch = models.ForeignKey(
+        "accounts.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="warehouses"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_official_fabric = models.BooleanField(_("official fabric warehouse"), default=False)
+    allow_negative_for_cutting = models.BooleanField(
+        _("allow negative stock for cutting"),
+        default=False,
+        help_text=_("Cutting may take this warehouse below zero; every such movement raises an alert."),
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff"), blank=True, related_name="assigned_warehouses"
+    )
+
+    class Meta:
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class StockBalance(models.Model):
+    """The current quantity of a variant in a warehouse. Equals the sum of its ledger rows, always."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="balances")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances")
+    quantity = models.DecimalField(_("quantity"), default=Decimal(0), **QUANTITY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [models.UniqueConstraint(fields=["variant", "warehouse"], name="inv_balance_unique")]
+        indexes = [models.Index(fields=["warehouse", "variant"], name="inv_balance_warehouse")]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}@{self.warehouse_id}: {self.quantity}"
+
+
+class StockMovement(models.Model):
+    """One immutable line of the stock ledger. Corrections are new movements, never edits."""
+
+    class Kind(models.TextChoices):
+        IN = "in", _("In")
+        OUT = "out", _("Out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    class Reason(models.TextChoices):
+        PURCHASE = "purchase", _("Purchase")
+        SALE = "sale", _("Sale")
+        RETURN = "return", _("Return")
+        TRANSFER = "transfer", _("Transfer")
+        COUNT = "count", _("Stock count")
+        DAMAGE = "damage", _("Damage")
+        PRODUCTION = "production", _("Production")
+        OPENING = "opening", _("Opening balance")
+        OTHER = "other", _("Other")
+
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="movements")
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="movements"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    quantity = models.DecimalField(_("quantity"), help_text=_("Signed: negative takes stock out."), **QUANTITY)
+    balance_after = models.DecimalField(_("balance after"), **QUANTITY)
+    reference = models.CharField(_("reference"), max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["variant", "warehouse", "-id"], name="inv_movement_variant_wh"),
+            models.Index(fields=["warehouse", "-id"], name="inv_movement_warehouse"),
+            models.Index(fields=["reason", "-id"], name="inv_movement_reason"),
+        ]
+        constraints = [models.CheckConstraint(condition=~Q(quantity=0), name="inv_movement_non_zero")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.quantity} of {self.variant_id}@{self.warehouse_id}"
