@@ -14,6 +14,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("erp.accounts.urls")),
+    path("inventory/", include("erp.inventory.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

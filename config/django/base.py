@@ -251,6 +251,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ProductKindEnum": "erp.inventory.models.Product.Kind",
+        "StockMovementKindEnum": "erp.inventory.models.StockMovement.Kind",
+    },
 }
 
 from config.settings.celery import *  # noqa: E402,F403

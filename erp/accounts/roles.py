@@ -86,10 +86,19 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "accounts.manage_branches",
         "accounts.manage_roles",
         "accounts.view_security_events",
+        "inventory.manage_catalogue",
+        "inventory.change_prices",
+        "inventory.manage_stock",
     ),
     RoleKey.SALES_MANAGER: ("accounts.view_all_branches", "accounts.view_security_events"),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users",),
+    RoleKey.SALESPERSON: ("inventory.view_stock",),
+    RoleKey.FACTORY_MANAGER: ("inventory.view_stock", "inventory.manage_catalogue", "inventory.manage_stock"),
+    RoleKey.FACTORY_RECEIVER: ("inventory.view_stock",),
+    RoleKey.WAREHOUSE_STAFF: ("inventory.view_stock", "inventory.manage_stock"),
+    RoleKey.INSPECTION_MANAGER: ("inventory.view_stock",),
+    RoleKey.INSTALLATION_MANAGER: ("inventory.view_stock",),
     RoleKey.USER: ("accounts.view_dashboard",),
 }
 
@@ -106,6 +115,8 @@ class Section:
 
 
 SECTIONS: list[Section] = [
+    Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
+    Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
     Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
     Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
     Section(

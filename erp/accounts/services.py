@@ -37,7 +37,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 def security_event_record(
     *,
     kind: str,
-    user: User | None = None,
+    user: Any = None,
     username: str = "",
     request: HttpRequest | None = None,
     detail: dict[str, Any] | None = None,

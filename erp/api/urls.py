@@ -5,4 +5,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("erp.accounts.api_urls", "api-accounts"))),
+    path("api/v1/", include(("erp.inventory.api_urls", "api-inventory"))),
 ]

@@ -1,5 +1,6 @@
 import io
 import re
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -33,7 +34,7 @@ def test_small_demo_has_every_role_and_prints_logins() -> None:
     assert all(re.fullmatch(r"\+201[0125]\d{8}", u.phone) for u in User.objects.all())
 
 
-def snapshot() -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+def snapshot() -> tuple[list[Any], list[Any]]:
     from erp.inventory.models import StockBalance
 
     people = list(User.objects.order_by("username").values_list("username", "first_name", "last_name", "phone"))

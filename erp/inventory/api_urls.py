@@ -1,0 +1,14 @@
+from django.urls import path
+
+from erp.inventory import apis
+
+urlpatterns = [
+    path("categories/", apis.CategoryListApi.as_view(), name="category-list"),
+    path("products/", apis.ProductListApi.as_view(), name="product-list"),
+    path("products/<int:pk>/", apis.ProductDetailApi.as_view(), name="product-detail"),
+    path("variants/", apis.VariantListApi.as_view(), name="variant-list"),
+    path("warehouses/", apis.WarehouseListApi.as_view(), name="warehouse-list"),
+    path("warehouses/<int:pk>/", apis.WarehouseDetailApi.as_view(), name="warehouse-detail"),
+    path("stock/", apis.StockListApi.as_view(), name="stock-list"),
+    path("stock-movements/", apis.StockMovementListApi.as_view(), name="stock-movement-list"),
+]

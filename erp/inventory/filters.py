@@ -1,0 +1,113 @@
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.filters import StyledFilterSet
+from erp.core.text import normalize_search
+from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
+
+
+def warehouse_choices_for(request: Any) -> QuerySet[Warehouse]:
+    from erp.inventory.selectors import warehouse_list
+
+    return warehouse_list(actor=request.user) if request is not None else Warehouse.objects.none()
+
+
+class ProductFilter(StyledFilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.order_by("path"),
+        method="filter_category",
+        label=_("Category"),
+        empty_label=_("All categories"),
+    )
+    kind = django_filters.ChoiceFilter(choices=Product.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    is_active = django_filters.ChoiceFilter(
+        choices=[("true", _("Active")), ("false", _("Inactive"))],
+        method="filter_active",
+        label=_("Status"),
+        empty_label=_("Any status"),
+    )
+    low_stock = django_filters.BooleanFilter(method="filter_low_stock", label=_("Low stock"))
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=lambda request: warehouse_choices_for(request),
+        method="filter_warehouse",
+        label=_("Warehouse"),
+        empty_label=_("All warehouses"),
+    )
+
+    class Meta:
+        model = Product
+        fields = ["search", "category", "kind", "is_active", "low_stock", "warehouse"]
+
+    def filter_search(self, queryset: QuerySet[Product], name: str, value: str) -> QuerySet[Product]:
+        term = normalize_search(value)
+        return queryset.filter(search_text__contains=term) if term else queryset
+
+    def filter_category(self, queryset: QuerySet[Product], name: str, value: Category) -> QuerySet[Product]:
+        """The category and everything below it (materialised path prefix: one indexed range)."""
+        return queryset.filter(category__path__startswith=value.path)
+
+    def filter_low_stock(self, queryset: QuerySet[Product], name: str, value: bool | None) -> QuerySet[Product]:
+        if not value:
+            return queryset
+        low = StockBalance.objects.filter(
+            variant__product=OuterRef("pk"), quantity__lt=F("variant__product__minimum_stock")
+        )
+        return queryset.filter(Exists(low))
+
+    def filter_warehouse(self, queryset: QuerySet[Product], name: str, value: Warehouse) -> QuerySet[Product]:
+        held = StockBalance.objects.filter(variant__product=OuterRef("pk"), warehouse=value, quantity__gt=0)
+        return queryset.filter(Exists(held))
+
+
+class VariantFilter(StyledFilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    product = django_filters.NumberFilter(field_name="product_id", label=_("Product"))
+    barcode = django_filters.CharFilter(field_name="barcode", label=_("Barcode"))
+
+    class Meta:
+        model = Variant
+        fields = ["search", "product", "barcode"]
+
+    def filter_search(self, queryset: QuerySet[Variant], name: str, value: str) -> QuerySet[Variant]:
+        term = normalize_search(value)
+        return queryset.filter(product__search_text__contains=term) if term else queryset
+
+
+class StockFilter(StyledFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=lambda request: warehouse_choices_for(request), label=_("Warehouse"), empty_label=_("All warehouses")
+    )
+    variant = django_filters.NumberFilter(field_name="variant_id", label=_("Variant"))
+    product = django_filters.NumberFilter(field_name="variant__product_id", label=_("Product"))
+    below_minimum = django_filters.BooleanFilter(method="filter_below_minimum", label=_("Below minimum"))
+
+    class Meta:
+        model = StockBalance
+        fields = ["warehouse", "variant", "product", "below_minimum"]
+
+    def filter_below_minimum(
+        self, queryset: QuerySet[StockBalance], name: str, value: bool | None
+    ) -> QuerySet[StockBalance]:
+        return queryset.filter(quantity__lt=F("variant__product__minimum_stock")) if value else queryset
+
+
+class MovementFilter(StyledFilterSet):
+    warehouse = django_filters.ModelChoiceFilter(
+        queryset=lambda request: warehouse_choices_for(request), label=_("Warehouse"), empty_label=_("All warehouses")
+    )
+    variant = django_filters.NumberFilter(field_name="variant_id", label=_("Variant"))
+    product = django_filters.NumberFilter(field_name="variant__product_id", label=_("Product"))
+    reason = django_filters.ChoiceFilter(
+        choices=StockMovement.Reason.choices, label=_("Reason"), empty_label=_("All reasons")
+    )
+    kind = django_filters.ChoiceFilter(choices=StockMovement.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
+    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
+    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
+
+    class Meta:
+        model = StockMovement
+        fields = ["warehouse", "variant", "product", "reason", "kind", "created_after", "created_before"]

@@ -1,0 +1,85 @@
+"""Inventory reads: scoped to the warehouses a user may see, fetching everything pages and APIs render."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from erp.accounts.scoping import scope_for
+from erp.core.filters import apply_filter
+from erp.inventory.filters import MovementFilter, ProductFilter, StockFilter, VariantFilter
+from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
+
+
+def warehouse_list(*, actor: Any) -> QuerySet[Warehouse]:
+    return scope_for(actor, "warehouses", Warehouse.objects.select_related("branch")).order_by("code")
+
+
+def warehouse_get_for_user(*, actor: Any, pk: int) -> Warehouse:
+    return get_object_or_404(warehouse_list(actor=actor), pk=pk)
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("path")
+
+
+def product_list(*, actor: Any, filters: Any = None) -> QuerySet[Product]:
+    """The catalogue is company-wide (every salesperson sells from it); stock figures are scoped separately."""
+    qs = Product.objects.select_related("category")
+    return apply_filter(ProductFilter, filters, qs, actor=actor)
+
+
+def product_get(*, pk: int) -> Product:
+    return get_object_or_404(
+        Product.objects.select_related("category").prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.order_by("code"))
+        ),
+        pk=pk,
+    )
+
+
+def stock_by_product(
+    *, actor: Any, product_ids: list[int], warehouses: list[Warehouse]
+) -> dict[int, dict[int, Decimal]]:
+    """{product id: {warehouse id: quantity}} for a page of products, in one query (no query per row)."""
+    out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    rows = StockBalance.objects.filter(
+        variant__product_id__in=product_ids, warehouse_id__in=[w.pk for w in warehouses]
+    ).values_list("variant__product_id", "warehouse_id", "quantity")
+    for product_id, warehouse_id, quantity in rows:
+        out[product_id][warehouse_id] += quantity
+    return out
+
+
+def stock_for_variants(*, actor: Any, variant_ids: list[int]) -> dict[int, list[StockBalance]]:
+    visible = warehouse_list(actor=actor)
+    balances = (
+        StockBalance.objects.filter(variant_id__in=variant_ids, warehouse__in=visible)
+        .select_related("warehouse")
+        .order_by("warehouse__code")
+    )
+    out: dict[int, list[StockBalance]] = defaultdict(list)
+    for balance in balances:
+        out[balance.variant_id].append(balance)
+    return out
+
+
+def variant_list(*, actor: Any, filters: Any = None) -> QuerySet[Variant]:
+    qs = Variant.objects.select_related("product", "product__category")
+    return apply_filter(VariantFilter, filters, qs, actor=actor)
+
+
+def stock_list(*, actor: Any, filters: Any = None) -> QuerySet[StockBalance]:
+    qs = StockBalance.objects.filter(warehouse__in=warehouse_list(actor=actor)).select_related(
+        "variant", "variant__product", "warehouse"
+    )
+    return apply_filter(StockFilter, filters, qs, actor=actor)
+
+
+def movement_list(*, actor: Any, filters: Any = None) -> QuerySet[StockMovement]:
+    qs = StockMovement.objects.filter(warehouse__in=warehouse_list(actor=actor)).select_related(
+        "variant", "variant__product", "warehouse", "user"
+    )
+    return apply_filter(MovementFilter, filters, qs, actor=actor)
