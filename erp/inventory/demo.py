@@ -77,14 +77,15 @@ def generate(ctx: DemoContext) -> None:
         progress.advance(len(colours))
         _stock(ctx, product, warehouses)
     for i, (name, unit) in enumerate(ACCESSORIES, start=1):
+        price = Decimal(ctx.rng.randrange(20, 400, 5))
         product = services.product_create(
             code=f"A{i:04d}",
             name=name,
             category=ctx.rng.choice([leaves[n] for n in CATEGORIES["إكسسوارات"]]),
             kind=Product.Kind.ACCESSORY,
             unit=unit,
-            retail_price=Decimal(ctx.rng.randrange(20, 400, 5)),
-            wholesale_price=Decimal(ctx.rng.randrange(15, 300, 5)),
+            retail_price=price,
+            wholesale_price=(price * Decimal("0.8")).quantize(Decimal("1")),
             minimum_stock=Decimal(10),
         )
         _stock(ctx, product, warehouses)

@@ -276,8 +276,18 @@ def test_404_page_is_translated(client: Client, seller_a: User) -> None:
     login(client, seller_a)
     arabic = client.get("/no-such-page/")
     assert arabic.status_code == 404 and 'lang="ar"' in arabic.content.decode()
-    english = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    english = client.get("/no-such-page/")
     assert english.status_code == 404 and "does not exist" in english.content.decode()
+
+
+def test_pages_are_arabic_first_whatever_the_browser_says(client: Client, seller_a: User) -> None:
+    """A browser configured in English still gets Arabic until the user picks English."""
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="ar"' in page.content.decode() and 'dir="rtl"' in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert 'lang="en"' in page.content.decode() and 'dir="ltr"' in page.content.decode()
 
 
 # --- query budgets ------------------------------------------------------------------------------------------
