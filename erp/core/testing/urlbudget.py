@@ -5,13 +5,13 @@ A URL name that no app declares fails the test with its name, so a new page cann
 their specs in `erp/<app>/tests/urlspecs.py` as `SPECS: list[UrlSpec]`.
 """
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from erp.core.discovery import app_modules
 
 # Roles a spec may name, besides RoleKey values: "superuser" and "anonymous".
 SUPERUSER = "superuser"
@@ -69,15 +69,7 @@ def iter_url_names() -> Iterator[str]:
 def collect_specs() -> tuple[list[UrlSpec], list[Exempt]]:
     specs: list[UrlSpec] = []
     exempt: list[Exempt] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("erp."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.tests.urlspecs")
-        except ModuleNotFoundError as exc:
-            if exc.name in {f"{config.name}.tests", f"{config.name}.tests.urlspecs"}:
-                continue
-            raise
+    for module in app_modules("tests.urlspecs"):
         specs.extend(getattr(module, "SPECS", []))
         exempt.extend(getattr(module, "EXEMPT", []))
     return specs, exempt

@@ -1,12 +1,11 @@
-import importlib
 import random
 import time
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from erp.core.demodata import DEMO_PASSWORD, SIZES, DemoContext
+from erp.core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -19,17 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, size: str, seed: int, **options: Any) -> None:
         ctx = DemoContext(size=size, rng=random.Random(seed), stdout=self.stdout, volumes=dict(SIZES[size]))  # noqa: S311
         started = time.monotonic()
-        for config in apps.get_app_configs():
-            if not config.name.startswith("erp."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"{config.name}.demo":
-                    continue
-                raise
+        for module in app_modules("demo"):
             if not hasattr(module, "generate"):
-                raise CommandError(f"{config.name}.demo has no generate(ctx)")
+                raise CommandError(f"{module.__name__} has no generate(ctx)")
             module.generate(ctx)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ({size}, seed {seed}) ready in {time.monotonic() - started:.1f} s.")
