@@ -9,3 +9,13 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Counter(models.Model):
+    """Document numbers come from locked counters, never max()+1 (domain decision A.3-6)."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -216,3 +216,83 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.quantity} of {self.variant_id}@{self.warehouse_id}"
+
+
+class Transfer(BaseModel):
+    """Stock moving between warehouses. Stock leaves the source when the transfer is approved and enters the
+    destination, as received, when it is completed; cancelling an approved transfer returns it to the source."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    source = models.ForeignKey(
+        Warehouse, verbose_name=_("from"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    destination = models.ForeignKey(
+        Warehouse, verbose_name=_("to"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="inv_transfer_status"),
+            models.Index(fields=["source", "-id"], name="inv_transfer_source"),
+            models.Index(fields=["destination", "-id"], name="inv_transfer_destination"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=models.F("destination")), name="inv_transfer_two_warehouses")
+        ]
+        permissions = [("approve_transfers", "Can approve stock transfers")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TransferItem(models.Model):
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    received_quantity = models.DecimalField(_("received quantity"), null=True, blank=True, **QUANTITY)
+
+    class Meta:
+        verbose_name = _("transfer item")
+        verbose_name_plural = _("transfer items")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inv_transfer_item_positive"),
+            models.UniqueConstraint(fields=["transfer", "variant"], name="inv_transfer_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.variant_id} × {self.quantity}"
+
+    @property
+    def shortfall(self) -> Decimal:
+        return self.quantity - self.received_quantity if self.received_quantity is not None else Decimal(0)
+
+
+class TransferEvent(models.Model):
+    """The transfer's timeline: who moved it from which status to which, when and why."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.from_status} → {self.to_status}"
