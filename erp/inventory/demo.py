@@ -99,7 +99,43 @@ def generate(ctx: DemoContext) -> None:
             retail_price=Decimal(60 * i),
             wholesale_price=Decimal(50 * i),
         )
+    _transfers(ctx, warehouses)
     ctx.stdout.write(f"inventory: {Product.objects.count()} products, {len(warehouses)} warehouses")
+
+
+def _transfers(ctx: DemoContext, warehouses: list[Warehouse]) -> None:
+    """The warehouse keeper holds the first warehouse; transfers out of it in every state of their lifecycle."""
+    from erp.accounts.models import User
+    from erp.inventory.models import StockBalance, Transfer
+    from erp.inventory.transfers import transfer_create, transfer_transition
+
+    keeper = User.objects.filter(username="warehouse_staff").first()
+    approver = User.objects.filter(username="factory_manager").first()
+    if keeper is None or approver is None or len(warehouses) < 2:
+        return
+    source, destination = warehouses[0], warehouses[1]
+    source.staff.add(keeper)
+    destination.staff.add(keeper)
+    stocked = list(StockBalance.objects.filter(warehouse=source, quantity__gte=10).select_related("variant")[:12])
+    status = Transfer.Status
+    paths = [
+        [],
+        [status.PENDING],
+        [status.PENDING, status.APPROVED],
+        [status.PENDING, status.APPROVED, status.COMPLETED],
+        [status.PENDING, status.REJECTED],
+        [status.CANCELLED],
+    ]
+    for i, path in enumerate(paths):
+        picks = stocked[2 * i : 2 * i + 2]
+        if not picks:
+            break
+        transfer = transfer_create(
+            user=keeper, source=source, destination=destination, items=[(b.variant, Decimal(3)) for b in picks]
+        )
+        for to in path:
+            user = approver if to in {status.APPROVED, status.REJECTED} else keeper
+            transfer = transfer_transition(transfer=transfer, user=user, to=to, reason="بيانات تجريبية")
 
 
 def _stock(ctx: DemoContext, product: Product, warehouses: list[Warehouse]) -> None:
