@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch, Role, SecurityEvent, User
-from erp.core.filters import ACTIVE_CHOICES, StyledFilterSet
+from erp.core.filters import ACTIVE_CHOICES, DayFromFilter, DayToFilter, StyledFilterSet
 from erp.core.text import ascii_digits
 
 
@@ -68,8 +68,8 @@ class BranchFilter(StyledFilterSet):
 class SecurityEventFilter(StyledFilterSet):
     kind = django_filters.ChoiceFilter(choices=SecurityEvent.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
     username = django_filters.CharFilter(lookup_expr="iexact", label=_("Username"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
+    created_after = DayFromFilter(field_name="created_at", label=_("From"))
+    created_before = DayToFilter(field_name="created_at", label=_("To"))
 
     class Meta:
         model = SecurityEvent

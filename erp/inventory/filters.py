@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import DayFromFilter, DayToFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
 
@@ -105,8 +105,8 @@ class MovementFilter(StyledFilterSet):
         choices=StockMovement.Reason.choices, label=_("Reason"), empty_label=_("All reasons")
     )
     kind = django_filters.ChoiceFilter(choices=StockMovement.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("From"))
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("To"))
+    created_after = DayFromFilter(field_name="created_at", label=_("From"))
+    created_before = DayToFilter(field_name="created_at", label=_("To"))
 
     class Meta:
         model = StockMovement
