@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.roles import ROLE_DEFINITIONS, RoleKey
@@ -125,7 +126,8 @@ class SecurityEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="accounts_secevent_recent"),
-            models.Index(fields=["kind", "-created_at"], name="accounts_secevent_kind"),
+            models.Index(fields=["kind", "-id"], name="accounts_secevent_kind_id"),
+            models.Index(Upper("username"), F("id").desc(), name="accounts_secevent_username"),
         ]
 
     def __str__(self) -> str:
