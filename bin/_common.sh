@@ -111,3 +111,91 @@ print_summary() {
         printf '  %-32s %-8s %5ss\n' "$CURRENT_STEP" "FAILED" "$((SECONDS - CURRENT_START))"
     fi
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Throwaway PostgreSQL + Redis for scripts other than bin/test (bin/benchmark, ad-hoc development runs). The same
+# recipe as bin/test, under names of their own (svc_*, SVC_*) so bin/test's functions and variables stay untouched.
+# Usage: `trap svc_stop EXIT; svc_start erp_bench` exports DATABASE_URL, REDIS_URL and ERP_PG_BIN; svc_stop always
+# stops both services and removes the data directory (safe to call twice, and when svc_start failed half-way).
+SVC_PG_USER_OS=erp-pg
+SVC_WORK=""
+SVC_PG_BIN=""
+
+svc_as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        (cd / && runuser -u "$SVC_PG_USER_OS" -- "$@")
+    else
+        "$@"
+    fi
+}
+
+svc_find_pg_bin() {
+    if [ -n "${ERP_PG_BIN:-}" ] && [ -x "$ERP_PG_BIN/initdb" ]; then
+        echo "$ERP_PG_BIN"
+        return
+    fi
+    local d
+    for d in /usr/lib/postgresql/15/bin $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
+        if [ -x "$d/initdb" ]; then
+            echo "$d"
+            return
+        fi
+    done
+}
+
+svc_start() {
+    local dbname="${1:-erp}" pg_port redis_port i
+    SVC_PG_BIN="$(svc_find_pg_bin)"
+    if [ -z "$SVC_PG_BIN" ]; then
+        say "PostgreSQL server not installed: installing it"
+        apt_install postgresql
+        SVC_PG_BIN="$(svc_find_pg_bin)"
+        [ -n "$SVC_PG_BIN" ] || die "PostgreSQL binaries (initdb, pg_ctl) not found after installing"
+    fi
+    if ! command -v redis-server >/dev/null; then
+        say "redis-server not installed: installing it"
+        apt_install redis-server
+    fi
+    if [ "$(id -u)" -eq 0 ] && ! id -u "$SVC_PG_USER_OS" >/dev/null 2>&1; then
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$SVC_PG_USER_OS"
+    fi
+
+    SVC_WORK="$(mktemp -d -t erp-svc.XXXXXX)"
+    [ "$(id -u)" -eq 0 ] && chown "$SVC_PG_USER_OS:" "$SVC_WORK"
+
+    pg_port="$(free_port)"
+    svc_as_pg "$SVC_PG_BIN/initdb" -D "$SVC_WORK/pg" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+    svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$SVC_WORK/pg" -l "$SVC_WORK/pg.log" -w -t 60 \
+        -o "-k $SVC_WORK -c listen_addresses=127.0.0.1 -p $pg_port -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start >/dev/null || { cat "$SVC_WORK/pg.log" >&2; die "PostgreSQL did not start"; }
+    "$SVC_PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$dbname"
+
+    redis_port="$(free_port)"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+        --pidfile "$SVC_WORK/redis.pid" --logfile "$SVC_WORK/redis.log" --dir "$SVC_WORK" >/dev/null
+    export REDIS_URL="redis://127.0.0.1:$redis_port/0"
+    for i in $(seq 50); do
+        "$PY" -c 'import os, redis; redis.Redis.from_url(os.environ["REDIS_URL"]).ping()' 2>/dev/null && break
+        [ "$i" -eq 50 ] && { cat "$SVC_WORK/redis.log" >&2; die "Redis did not start"; }
+        sleep 0.1
+    done
+
+    export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/$dbname"
+    export ERP_PG_BIN="$SVC_PG_BIN"
+    echo "PostgreSQL $("$SVC_PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
+}
+
+svc_stop() {
+    if [ -n "$SVC_WORK" ] && [ -d "$SVC_WORK" ]; then
+        if [ -f "$SVC_WORK/pg/postmaster.pid" ]; then
+            svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$SVC_WORK/pg" -m immediate -w -t 20 stop >/dev/null 2>&1 \
+                || kill -9 "$(head -1 "$SVC_WORK/pg/postmaster.pid")" 2>/dev/null
+        fi
+        if [ -f "$SVC_WORK/redis.pid" ]; then
+            kill "$(cat "$SVC_WORK/redis.pid")" 2>/dev/null
+        fi
+        rm -rf "$SVC_WORK"
+    fi
+    SVC_WORK=""
+    return 0
+}

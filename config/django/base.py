@@ -7,6 +7,7 @@ from typing import Any
 
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from config.env import BASE_DIR, env
 
@@ -97,6 +98,7 @@ AUTHENTICATION_BACKENDS = [
     "erp.accounts.backends.RoleBackend",
 ]
 PASSWORD_HASHERS = [
+    "erp.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
@@ -142,6 +144,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
+# Source maps are fetched only by developer tools: compressing them costs most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Cache: Redis with short socket timeouts; errors are ignored (and logged) so pages survive a Redis outage.
 REDIS_URL = env.str("REDIS_URL", default="")
