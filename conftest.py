@@ -56,7 +56,7 @@ def query_budget() -> Callable[..., list[int]]:
             if prepare:
                 prepare()
             warm = fetch()
-            assert warm.status_code == status, f"warm-up answered {warm.status_code}"
+            assert warm.status_code == status, f"warm-up answered {warm.status_code}: {warm.content[:300]!r}"
             if prepare:
                 prepare()
             with CaptureQueriesContext(connection) as ctx:

@@ -11,4 +11,7 @@ urlpatterns = [
     path("warehouses/<int:pk>/", apis.WarehouseDetailApi.as_view(), name="warehouse-detail"),
     path("stock/", apis.StockListApi.as_view(), name="stock-list"),
     path("stock-movements/", apis.StockMovementListApi.as_view(), name="stock-movement-list"),
+    path("transfers/", apis.TransferListApi.as_view(), name="transfer-list"),
+    path("transfers/<int:pk>/", apis.TransferDetailApi.as_view(), name="transfer-detail"),
+    path("transfers/<int:pk>/transition/", apis.TransferTransitionApi.as_view(), name="transfer-transition"),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -11,9 +11,9 @@ from rest_framework.response import Response
 
 from erp.accounts.access import access_for
 from erp.api.permissions import has_perm
-from erp.api.views import BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
 from erp.inventory import selectors, services
-from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
+from erp.inventory.models import Category, Product, StockBalance, StockMovement, Transfer, Variant, Warehouse
 
 VIEW_STOCK: list[type[BasePermission]] = [IsAuthenticated, has_perm("inventory.view_stock")]
 
@@ -147,6 +147,7 @@ class ProductListApi(BaseListApi):
     def get_queryset(self) -> Any:
         return selectors.product_list(actor=self.request.user, filters=self.request.query_params)
 
+    @extend_schema_serializer(component_name="ProductCreateInput")
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=40)
         name = serializers.CharField(max_length=200)
@@ -226,3 +227,135 @@ class StockMovementListApi(BaseListApi):
 
     def get_queryset(self) -> Any:
         return selectors.movement_list(actor=self.request.user, filters=self.request.query_params)
+
+
+class TransferItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    variant_id = serializers.IntegerField()
+    variant_code = serializers.CharField(source="variant.code")
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    received_quantity = serializers.DecimalField(max_digits=14, decimal_places=3, allow_null=True)
+
+
+class TransferEventSerializer(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    user = serializers.CharField(source="user.username")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TransferSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    source = serializers.CharField(source="source.code")  # type: ignore[assignment]
+    destination = serializers.CharField(source="destination.code")
+    note = serializers.CharField()
+    created_by = serializers.CharField(source="created_by.username")
+    created_at = serializers.DateTimeField()
+
+
+class TransferDetailSerializer(TransferSerializer):
+    items = TransferItemSerializer(many=True)
+    timeline = TransferEventSerializer(many=True, source="events")
+    allowed_transitions = serializers.SerializerMethodField()
+
+    def get_allowed_transitions(self, obj: Any) -> list[str]:
+        from erp.inventory.transfers import transfer_allowed_targets
+
+        return transfer_allowed_targets(transfer=obj, user=self.context["request"].user)
+
+
+class TransferListApi(BaseListApi):
+    serializer_class = TransferSerializer
+    permission_classes = VIEW_STOCK
+    ordering = "-id"
+
+    def get_queryset(self) -> Any:
+        return selectors.transfer_list(actor=self.request.user)
+
+    @extend_schema_serializer(component_name="TransferCreateInput")
+    class InputSerializer(serializers.Serializer):
+        source = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())  # type: ignore[assignment]
+        destination = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
+        note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+        items = serializers.ListField(
+            child=serializers.DictField(child=serializers.CharField()),
+            min_length=1,
+            help_text='[{"variant": id, "quantity": "3.5"}, …]',
+        )
+
+    @extend_schema(request=InputSerializer, responses={201: TransferDetailSerializer})
+    def post(self, request: Request) -> Response:
+        from decimal import Decimal, InvalidOperation
+
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        from erp.inventory.transfers import transfer_create
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        variants = {
+            v.pk: v for v in Variant.objects.filter(pk__in=[i.get("variant") for i in data.validated_data["items"]])
+        }
+        items = []
+        for line in data.validated_data["items"]:
+            try:
+                variant = variants[int(line.get("variant", ""))]
+                quantity = Decimal(line.get("quantity", ""))
+            except (KeyError, ValueError, InvalidOperation) as exc:
+                raise ValidationError({"items": [_("Each item needs an existing variant and a quantity.")]}) from exc
+            items.append((variant, quantity))
+        transfer = transfer_create(
+            user=request.user,
+            source=data.validated_data["source"],
+            destination=data.validated_data["destination"],
+            items=items,
+            note=data.validated_data.get("note", ""),
+        )
+        transfer = selectors.transfer_get_for_user(actor=request.user, pk=transfer.pk)
+        return Response(
+            TransferDetailSerializer(transfer, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
+
+
+class TransferDetailApi(BaseRetrieveApi):
+    serializer_class = TransferDetailSerializer
+    permission_classes = VIEW_STOCK
+
+    def get_object(self) -> Any:
+        return selectors.transfer_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
+
+
+class TransferTransitionApi(BaseApi):
+    """POST {"to": status, "reason": "...", "received": {item id: quantity}}; 409 lists the allowed targets."""
+
+    permission_classes = VIEW_STOCK
+
+    @extend_schema_serializer(component_name="TransferTransitionInput")
+    class InputSerializer(serializers.Serializer):
+        to = serializers.ChoiceField(choices=Transfer.Status.choices)
+        reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+        received = serializers.DictField(
+            child=serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0), required=False
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: TransferDetailSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        from erp.inventory.transfers import transfer_transition
+
+        transfer = selectors.transfer_get_for_user(actor=request.user, pk=pk)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        received = {int(k): v for k, v in data.validated_data.get("received", {}).items() if str(k).isdigit()}
+        transfer_transition(
+            transfer=transfer,
+            user=request.user,
+            to=data.validated_data["to"],
+            reason=data.validated_data["reason"],
+            received=received or None,
+        )
+        transfer = selectors.transfer_get_for_user(actor=request.user, pk=pk)
+        return Response(TransferDetailSerializer(transfer, context={"request": request}).data)

@@ -83,3 +83,27 @@ def movement_list(*, actor: Any, filters: Any = None) -> QuerySet[StockMovement]
         "variant", "variant__product", "warehouse", "user"
     )
     return apply_filter(MovementFilter, filters, qs, actor=actor)
+
+
+def transfer_list(*, actor: Any) -> QuerySet[Any]:
+    """Transfers touching a warehouse the user may see (either end)."""
+    from django.db.models import Q
+
+    from erp.inventory.models import Transfer
+
+    visible = warehouse_list(actor=actor)
+    return Transfer.objects.filter(Q(source__in=visible) | Q(destination__in=visible)).select_related(
+        "source", "destination", "created_by"
+    )
+
+
+def transfer_get_for_user(*, actor: Any, pk: int) -> Any:
+    from erp.inventory.models import TransferEvent, TransferItem
+
+    return get_object_or_404(
+        transfer_list(actor=actor).prefetch_related(
+            Prefetch("items", queryset=TransferItem.objects.select_related("variant").order_by("id")),
+            Prefetch("events", queryset=TransferEvent.objects.select_related("user").order_by("id")),
+        ),
+        pk=pk,
+    )

@@ -167,3 +167,63 @@ def test_a_retried_approval_step_moves_stock_once(setup: dict) -> None:
         ]
     )
     assert replay.replayed and qty(setup["v"].pk, setup["src"]) == 12
+
+
+def _api(user: User):  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    from erp.accounts.services import api_token_issue
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=user)[1]}")
+    return client
+
+
+def test_api_create_and_walk_the_lifecycle(setup: dict) -> None:
+    keeper = _api(setup["keeper_src"])
+    created = keeper.post(
+        "/api/v1/transfers/",
+        {
+            "source": setup["src"].pk,
+            "destination": setup["dst"].pk,
+            "items": [{"variant": setup["v"].pk, "quantity": "4"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "draft" and body["allowed_transitions"] == ["cancelled", "pending"]
+    url = f"/api/v1/transfers/{body['id']}/transition/"
+    assert keeper.post(url, {"to": "pending"}, format="json").json()["status"] == "pending"
+    denied = keeper.post(url, {"to": "approved"}, format="json")
+    assert denied.status_code == 403
+    approved = _api(setup["boss"]).post(url, {"to": "approved"}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    conflict = _api(setup["boss"]).post(url, {"to": "pending"}, format="json")
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["fields"]["to"] == ["cancelled", "completed"]
+    item_id = approved.json()["items"][0]["id"]
+    done = _api(setup["keeper_dst"]).post(url, {"to": "completed", "received": {str(item_id): "3"}}, format="json")
+    assert done.status_code == 200 and done.json()["items"][0]["received_quantity"] == "3.000"
+    assert [e["to_status"] for e in done.json()["timeline"]] == ["draft", "pending", "approved", "completed"]
+    assert qty(setup["v"].pk, setup["dst"]) == 3
+
+
+def test_api_transfers_are_scoped(setup: dict, make_user: Callable[..., User], branch_b: Branch) -> None:
+    t = make(setup)
+    outsider = make_user(RoleKey.WAREHOUSE_STAFF, branch=branch_b)  # assigned to no warehouse
+    api = _api(outsider)
+    assert api.get("/api/v1/transfers/").json()["results"] == []
+    assert api.get(f"/api/v1/transfers/{t.pk}/").status_code == 404
+    assert api.post(f"/api/v1/transfers/{t.pk}/transition/", {"to": "pending"}, format="json").status_code == 404
+
+
+def test_api_bad_transfer_input_names_the_field(setup: dict) -> None:
+    keeper = _api(setup["keeper_src"])
+    response = keeper.post(
+        "/api/v1/transfers/",
+        {"source": setup["src"].pk, "destination": setup["dst"].pk, "items": [{"variant": "999999", "quantity": "1"}]},
+        format="json",
+    )
+    assert response.status_code == 400 and "items" in response.json()["error"]["fields"]
+    assert not Transfer.objects.exists()

@@ -19,6 +19,33 @@ def catalogue(world: World) -> dict[str, Any]:
     return world.extra
 
 
+def grow_transfers(world: World, n: int) -> None:
+    from decimal import Decimal
+
+    from erp.inventory.transfers import transfer_create
+
+    extra = catalogue(world)
+    if "destination" not in extra:
+        extra["destination"] = factories.warehouse(branch=world.branch_a)
+    variant = extra["product"].variants.get()
+    for _ in range(n):
+        transfer_create(
+            user=world.users[RoleKey.WAREHOUSE_STAFF.value],
+            source=extra["warehouse"],
+            destination=extra["destination"],
+            items=[(variant, Decimal(1))],
+        )
+
+
+def a_transfer(world: World) -> dict[str, int]:
+    if "transfer" not in world.extra:
+        grow_transfers(world, 1)
+        from erp.inventory.models import Transfer
+
+        world.extra["transfer"] = Transfer.objects.order_by("id").first()
+    return {"pk": world.extra["transfer"].pk}
+
+
 def grow(world: World, n: int) -> None:
     factories.bulk_products(count=n, warehouse=catalogue(world)["warehouse"])
 
@@ -48,4 +75,22 @@ SPECS = [
     ),
     UrlSpec("api-inventory:stock-list", VIEWERS, grow, api=True, query="page_size=100"),
     UrlSpec("api-inventory:stock-movement-list", VIEWERS, grow, api=True, query="page_size=100"),
+    UrlSpec("api-inventory:transfer-list", VIEWERS, grow_transfers, api=True, query="page_size=100"),
+    UrlSpec(
+        "api-inventory:transfer-detail",
+        (SUPERUSER, RoleKey.WAREHOUSE_STAFF.value),
+        grow_transfers,
+        kwargs=a_transfer,
+        api=True,
+    ),
+    UrlSpec(
+        "api-inventory:transfer-transition",
+        (RoleKey.WAREHOUSE_STAFF.value,),
+        grow_transfers,
+        kwargs=a_transfer,
+        method="post",
+        data=lambda w: {"to": "completed"},
+        status=409,  # a draft cannot be completed: the refusal path (with its allowed targets) is measured
+        api=True,
+    ),
 ]
