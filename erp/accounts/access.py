@@ -64,6 +64,14 @@ def _compute(user: Any) -> AccessProfile:
     )
 
 
+def require_perm(user: object, perm: str) -> None:
+    """Raise PermissionDenied (403, logged as a security event) unless `user` holds `perm`."""
+    if not access_for(user).has_perm(perm):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+
+
 def access_for(user: object) -> AccessProfile:
     """The access profile of `user`, memoised on the object for the request and cached across requests."""
     if user is None or isinstance(user, AnonymousUser) or not getattr(user, "is_authenticated", False):

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from erp.accounts import selectors, services
-from erp.accounts.access import access_for
+from erp.accounts.access import access_for, require_perm
 from erp.accounts.exports import users_xlsx
 from erp.accounts.filters import BranchFilter, SecurityEventFilter, UserFilter
 from erp.accounts.forms import (
@@ -30,12 +30,8 @@ from erp.accounts.forms import (
 )
 from erp.accounts.models import Branch, SecurityEvent, User
 from erp.core.filters import filter_form
+from erp.core.keyset import keyset_page
 from erp.core.paging import PAGE_SIZE, paginate
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not access_for(request.user).has_perm(perm):
-        raise PermissionDenied
 
 
 def _actor(request: HttpRequest) -> User:
@@ -131,7 +127,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     try:
         users = selectors.user_list(actor=actor, filters=request.GET).order_by(_ordering(request, USER_ORDERINGS))
@@ -171,7 +167,7 @@ def _query_without(request: HttpRequest, *keys: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     form = UserForm(request.POST or None, actor=actor, creating=True)
     if request.method == "POST" and form.is_valid():
@@ -190,7 +186,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     user = selectors.user_get_for_user(actor=actor, pk=pk)
     return render(
@@ -203,7 +199,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     user = selectors.user_get_for_user(actor=actor, pk=pk)
     if not services.user_can_manage(actor=actor, target=user):
@@ -223,7 +219,7 @@ def user_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     user = selectors.user_get_for_user(actor=actor, pk=pk)
     if not services.user_can_manage(actor=actor, target=user):
@@ -239,7 +235,7 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage_users")
+    require_perm(request.user, "accounts.manage_users")
     actor = _actor(request)
     user = selectors.user_get_for_user(actor=actor, pk=pk)
     if not services.user_can_manage(actor=actor, target=user):
@@ -263,7 +259,7 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def branch_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage_branches")
+    require_perm(request.user, "accounts.manage_branches")
     try:
         branches = selectors.branch_list(actor=_actor(request), filters=request.GET).order_by("code")
     except ValidationError:
@@ -284,7 +280,7 @@ def branch_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def branch_create(request: HttpRequest) -> HttpResponse:
-    _require(request, "accounts.manage_branches")
+    require_perm(request.user, "accounts.manage_branches")
     if not access_for(request.user).sees_all_branches:
         raise PermissionDenied
     form = BranchForm(request.POST or None)
@@ -302,7 +298,7 @@ def branch_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def branch_update(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, "accounts.manage_branches")
+    require_perm(request.user, "accounts.manage_branches")
     actor = _actor(request)
     branch = selectors.branch_get_for_user(actor=actor, pk=pk)
     form = BranchForm(request.POST or None, instance=branch)
@@ -326,26 +322,20 @@ def branch_update(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @never_cache
 def security_event_list(request: HttpRequest) -> HttpResponse:
-    """Keyset-paginated: `?before=<id>` shows older events, never a COUNT over the whole table."""
-    _require(request, "accounts.view_security_events")
+    """Keyset-paginated (newest first), never a COUNT over the whole table."""
+    require_perm(request.user, "accounts.view_security_events")
     try:
         events = selectors.security_event_list(actor=_actor(request), filters=request.GET)
     except ValidationError:
         events = SecurityEvent.objects.none()
-    before = request.GET.get("before", "")
-    if before.isdigit():
-        events = events.filter(id__lt=int(before))
-    rows = list(events.order_by("-id")[: PAGE_SIZE + 1])
-    has_more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    page = keyset_page(events, order=("-id",), cursor=request.GET.get("after"), size=PAGE_SIZE)
     return render(
         request,
         "accounts/security_event_list.html",
         {
-            "events": rows,
-            "has_more": has_more,
-            "next_before": rows[-1].pk if rows else None,
+            "events": page.rows,
+            "page": page,
             "filter_form": filter_form(SecurityEventFilter, request.GET, actor=_actor(request)),
-            "query": _query_without(request, "before"),
+            "query": _query_without(request, "after"),
         },
     )

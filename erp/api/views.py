@@ -7,25 +7,22 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 
-def _strict_csp(response: Response) -> Response:
-    response._csp_config = settings.API_CONTENT_SECURITY_POLICY  # type: ignore[attr-defined]
-    return response
-
-
-class BaseApi(APIView):
-    """Base of every API class: JSON responses carry the strict `default-src 'none'` policy."""
+class StrictCspMixin:
+    """JSON responses carry the strict `default-src 'none'` policy."""
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
-        return _strict_csp(super().finalize_response(request, response, *args, **kwargs))
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        response._csp_config = settings.API_CONTENT_SECURITY_POLICY
+        return response  # type: ignore[no-any-return]
 
 
-class BaseListApi(generics.ListAPIView):  # type: ignore[type-arg]
+class BaseApi(StrictCspMixin, APIView):
+    """Base of every API class that defines its own methods."""
+
+
+class BaseListApi(StrictCspMixin, generics.ListAPIView):  # type: ignore[type-arg]
     """List endpoints: cursor-paginated, filtered by a FilterSet, scoped by the app's selector."""
 
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
-        return _strict_csp(super().finalize_response(request, response, *args, **kwargs))
 
-
-class BaseRetrieveApi(generics.RetrieveAPIView):  # type: ignore[type-arg]
-    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Response:
-        return _strict_csp(super().finalize_response(request, response, *args, **kwargs))
+class BaseRetrieveApi(StrictCspMixin, generics.RetrieveAPIView):  # type: ignore[type-arg]
+    """Detail endpoints: the object comes from the app's scoped selector (404 outside the scope)."""

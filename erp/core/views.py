@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,8 @@ def _timed(fn: Any) -> dict[str, Any]:
 
 
 def _check_database() -> None:
-    with connection.cursor() as cursor:
+    # SET LOCAL only lasts inside a transaction: without one PostgreSQL ignores it.
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL statement_timeout = 1000")
         cursor.execute("SELECT 1")

@@ -4,23 +4,17 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from erp.accounts.access import access_for
+from erp.accounts.access import require_perm
 from erp.api.permissions import has_perm
 from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
 from erp.inventory import selectors, services
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Transfer, Variant, Warehouse
 
 VIEW_STOCK: list[type[BasePermission]] = [IsAuthenticated, has_perm("inventory.view_stock")]
-
-
-def _require(request: Request, perm: str) -> None:
-    if not access_for(request.user).has_perm(perm):
-        raise PermissionDenied
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -166,7 +160,7 @@ class ProductListApi(BaseListApi):
 
     @extend_schema(request=InputSerializer, responses={201: ProductDetailSerializer})
     def post(self, request: Request) -> Response:
-        _require(request, "inventory.manage_catalogue")
+        require_perm(request.user, "inventory.manage_catalogue")
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

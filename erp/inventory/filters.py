@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import DayFromFilter, DayToFilter, StyledFilterSet
+from erp.core.filters import ACTIVE_CHOICES, DayFromFilter, DayToFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
 
@@ -25,7 +25,7 @@ class ProductFilter(StyledFilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Product.Kind.choices, label=_("Kind"), empty_label=_("All kinds"))
     is_active = django_filters.ChoiceFilter(
-        choices=[("true", _("Active")), ("false", _("Inactive"))],
+        choices=ACTIVE_CHOICES,
         method="filter_active",
         label=_("Status"),
         empty_label=_("Any status"),

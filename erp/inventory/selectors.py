@@ -40,9 +40,7 @@ def product_get(*, pk: int) -> Product:
     )
 
 
-def stock_by_product(
-    *, actor: Any, product_ids: list[int], warehouses: list[Warehouse]
-) -> dict[int, dict[int, Decimal]]:
+def stock_by_product(*, product_ids: list[int], warehouses: list[Warehouse]) -> dict[int, dict[int, Decimal]]:
     """{product id: {warehouse id: quantity}} for a page of products, in one query (no query per row)."""
     out: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     rows = StockBalance.objects.filter(

@@ -3,11 +3,11 @@
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from erp.accounts.access import access_for
+from erp.accounts.access import require_perm
 from erp.accounts.models import SecurityEvent
 from erp.accounts.services import security_event_record
 from erp.core.exports import xlsx_response
@@ -22,14 +22,9 @@ PRODUCT_ORDERINGS = {"code": ("code", "id"), "name": ("name", "id"), "-updated":
 MAX_STOCK_COLUMNS = 8
 
 
-def _require_stock_view(request: HttpRequest) -> None:
-    if not access_for(request.user).has_perm("inventory.view_stock"):
-        raise PermissionDenied
-
-
 @login_required
 def product_list(request: HttpRequest) -> HttpResponse:
-    _require_stock_view(request)
+    require_perm(request.user, "inventory.view_stock")
     actor = request.user
     term = request.GET.get("search", "").strip()
     if term:  # a scanned barcode or an exact variant code jumps straight to the product
@@ -49,7 +44,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         products, order=PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["code"]), cursor=request.GET.get("after")
     )
-    stock = selectors.stock_by_product(actor=actor, product_ids=[p.pk for p in page.rows], warehouses=warehouses)
+    stock = selectors.stock_by_product(product_ids=[p.pk for p in page.rows], warehouses=warehouses)
     rows = [
         {"product": p, "stock": [stock[p.pk][w.pk] for w in warehouses], "total": sum(stock[p.pk].values())}
         for p in page.rows
@@ -92,7 +87,7 @@ def _products_xlsx(request: HttpRequest, products: Any, warehouses: list[Any]) -
 
 
 def _export_rows(request: HttpRequest, batch: list[Product], warehouses: list[Any]) -> Any:
-    stock = selectors.stock_by_product(actor=request.user, product_ids=[p.pk for p in batch], warehouses=warehouses)
+    stock = selectors.stock_by_product(product_ids=[p.pk for p in batch], warehouses=warehouses)
     for p in batch:
         per = [stock[p.pk][w.pk] for w in warehouses]
         yield [
@@ -109,7 +104,7 @@ def _export_rows(request: HttpRequest, batch: list[Product], warehouses: list[An
 
 @login_required
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_stock_view(request)
+    require_perm(request.user, "inventory.view_stock")
     product = selectors.product_get(pk=pk)
     variants = list(product.variants.all())
     balances = selectors.stock_for_variants(actor=request.user, variant_ids=[v.pk for v in variants])
@@ -127,14 +122,14 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def warehouse_list(request: HttpRequest) -> HttpResponse:
-    _require_stock_view(request)
+    require_perm(request.user, "inventory.view_stock")
     warehouses = list(selectors.warehouse_list(actor=request.user))
     return render(request, "inventory/warehouse_list.html", {"warehouses": warehouses})
 
 
 @login_required
 def movement_list(request: HttpRequest) -> HttpResponse:
-    _require_stock_view(request)
+    require_perm(request.user, "inventory.view_stock")
     try:
         movements = selectors.movement_list(actor=request.user, filters=request.GET)
     except ValidationError:

@@ -372,3 +372,15 @@ def test_invalid_filter_shows_the_error_and_no_rows(client: Client, manager_a: U
     assert response.status_code == 200
     assert list(response.context["page"].object_list) == []
     assert response.context["filter_form"].errors["branch"]
+
+
+def test_security_events_keyset_pages(client: Client, admin_user: User) -> None:
+    SecurityEvent.objects.bulk_create(SecurityEvent(kind="login_failed", username=f"u{i}") for i in range(30))
+    login(client, admin_user)
+    first = client.get("/accounts/security-events/", {"kind": "login_failed"})
+    assert len(first.context["events"]) == 25 and first.context["page"].next_cursor
+    second = client.get(
+        "/accounts/security-events/", {"kind": "login_failed", "after": first.context["page"].next_cursor}
+    )
+    assert len(second.context["events"]) == 5
+    assert not {e.pk for e in first.context["events"]} & {e.pk for e in second.context["events"]}
