@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "erp.core",
     "erp.accounts",
     "erp.inventory",
+    "erp.customers",
     "erp.api",
 ]
 

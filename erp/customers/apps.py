@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CustomersConfig(AppConfig):
+    name = "erp.customers"
+    label = "customers"
+
+    def ready(self) -> None:
+        from erp.customers import scoping  # noqa: F401  (registers the "customers" scope)
