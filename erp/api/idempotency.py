@@ -56,7 +56,7 @@ def idempotent_create(request: Request, *, scope: str, create: Callable[[], Resp
         return create()
     if len(key) > MAX_KEY_LENGTH:
         raise ValidationError({HEADER: [_("At most %(n)d characters.") % {"n": MAX_KEY_LENGTH}]})
-    user = request.user
+    user: Any = request.user  # an authenticated User: create endpoints require authentication
     request_hash = _request_hash(request)
     existing = IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
     if existing is not None:
