@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "erp.core",
     "erp.accounts",
     "erp.inventory",
+    "erp.catalogue",
     "erp.api",
 ]
 
@@ -261,5 +262,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+from config.settings.catalogue import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
