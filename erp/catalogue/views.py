@@ -47,6 +47,13 @@ def _public(response: HttpResponse, max_age: int, *, immutable: bool = False) ->
     return response
 
 
+def _versioned(request: HttpRequest, response: HttpResponse, design: DesignSettings) -> HttpResponse:
+    """Assets named with the design's version (?v=N) never change: cached for a year; other URLs briefly."""
+    if request.GET.get("v") == str(design.version):
+        return _public(response, ASSET_MAX_AGE, immutable=True)
+    return _public(response, 300)
+
+
 def _design_context(design: DesignSettings) -> dict[str, Any]:
     whatsapp_digits = design.whatsapp.lstrip("+")
     return {"design": design, "whatsapp_digits": whatsapp_digits}
@@ -90,7 +97,7 @@ def theme_css(request: HttpRequest) -> HttpResponse:
     accent = design.accent_color.lower() if _HEX.match(design.accent_color.lower()) else "#c8a04a"
     css = f":root{{--cat-primary:{primary};--cat-accent:{accent}}}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    return _public(response, ASSET_MAX_AGE if request.GET.get("v") == str(design.version) else 300)
+    return _versioned(request, response, design)
 
 
 @require_GET
@@ -108,7 +115,7 @@ def logo(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     response = HttpResponse(data, content_type=LOGO_CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'inline; filename="logo.{extension}"'
-    return _public(response, ASSET_MAX_AGE if request.GET.get("v") == str(design.version) else 300)
+    return _versioned(request, response, design)
 
 
 # ---------------------------------------------------------------------------------------------------------------
