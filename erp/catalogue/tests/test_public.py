@@ -7,7 +7,6 @@ from typing import Any
 
 import brotli
 import pytest
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
@@ -173,4 +172,4 @@ def test_logo_is_served_with_its_type(client: Client, admin_user: Any, tmp_path:
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response.content == buffer.getvalue()
     assert (tmp_path / "catalogue" / "logo").is_dir()
-    assert settings.MEDIA_ROOT == tmp_path
+    assert tmp_path == settings.MEDIA_ROOT
