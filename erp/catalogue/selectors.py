@@ -12,8 +12,10 @@ from erp.core.filters import apply_filter
 from erp.core.text import normalize_code
 from erp.inventory.models import Product, Variant
 
-# Bumped (after commit) by every product change that marks the outbox, and by the design settings service.
+# Bumped (after commit) by every product change that marks the outbox.
 CACHE_NAMESPACE = "catalogue"
+# Bumped by the design settings service only: product changes do not evict the design.
+DESIGN_NAMESPACE = "catalogue-design"
 CARD_CACHE_SECONDS = 3600
 
 
@@ -91,7 +93,7 @@ def design_get() -> DesignSettings:
     def load() -> DesignSettings:
         return DesignSettings.objects.filter(pk=1).first() or DesignSettings(pk=1)
 
-    return cached(CACHE_NAMESPACE, "design", load, timeout=CARD_CACHE_SECONDS)
+    return cached(DESIGN_NAMESPACE, "design", load, timeout=CARD_CACHE_SECONDS)
 
 
 def design_get_for_update() -> DesignSettings:

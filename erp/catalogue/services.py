@@ -11,7 +11,7 @@ from PIL import Image, UnidentifiedImageError
 from erp.accounts.access import require_perm
 from erp.catalogue import sync
 from erp.catalogue.models import DesignSettings
-from erp.catalogue.selectors import CACHE_NAMESPACE
+from erp.catalogue.selectors import DESIGN_NAMESPACE
 from erp.core.cache import bump_namespace
 from erp.core.flags import enqueue_on_commit
 from erp.core.phones import normalize_phone
@@ -94,7 +94,7 @@ def design_settings_update(
     if old_logo and old_logo != (row.logo.name if row.logo else ""):
         storage, name = row.logo.storage, old_logo
         transaction.on_commit(lambda: storage.delete(name))
-    transaction.on_commit(lambda: bump_namespace(CACHE_NAMESPACE))
+    transaction.on_commit(lambda: bump_namespace(DESIGN_NAMESPACE))
     return row
 
 

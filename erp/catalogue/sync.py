@@ -43,7 +43,9 @@ BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
 RETRY_AFTER_CAP_SECONDS = 3600
 LEASE_SECONDS = 120  # a claimed row is taken again after this (a killed worker); well above the HTTP timeouts
-MAX_BATCHES_PER_RUN = 40  # 2,000 rows per task run, then the task re-enqueues itself
+# 1,000 rows per task run, then the task re-enqueues itself; at worst 20 slow batches × the read timeout (10 s)
+# stay under the task's soft time limit (300 s).
+MAX_BATCHES_PER_RUN = 20
 MARK_CHUNK = 500
 API_KEY_HEADER = "X-Sync-API-Key"
 
@@ -301,6 +303,7 @@ def _complete(rows: list[SyncEntry], outcome: Outcome, now: datetime) -> tuple[i
             row.attempts += 1
             row.last_error = outcome.error[:1000]
             row.claimed_until = None
+            row.updated_at = now
             changed_meanwhile = row.version != row.claimed_version
             if (outcome.kind == "fail" and not changed_meanwhile) or row.attempts >= MAX_ATTEMPTS:
                 row.status = SyncEntry.Status.FAILED
@@ -316,15 +319,13 @@ def _complete(rows: list[SyncEntry], outcome: Outcome, now: datetime) -> tuple[i
         return 0, retried, failed
 
 
-def catalogue_sync_run(
-    *, now: Callable[[], datetime] = timezone.now, max_batches: int = MAX_BATCHES_PER_RUN
-) -> RunResult:
+def catalogue_sync_run(*, now: Callable[[], datetime] = timezone.now, max_batches: int | None = None) -> RunResult:
     """Send due rows in batches until none is due, the endpoint fails, or `max_batches` were sent."""
     result = RunResult()
     if not sync_enabled():
         result.disabled = True
         return result
-    for _ in range(max_batches):
+    for _ in range(max_batches or MAX_BATCHES_PER_RUN):
         rows = _claim(now())
         if not rows:
             return result

@@ -37,7 +37,7 @@ PUBLIC_CSP: dict[str, list[str]] = {
 CARD_MAX_AGE = 300  # shelf scans: a browser or proxy may keep a card five minutes
 QR_MAX_AGE = 60 * 60 * 24 * 30
 ASSET_MAX_AGE = 60 * 60 * 24 * 365
-LABELS_PER_SHEET = 24  # an A4 sheet: 3 × 8 labels of 70 × 37 mm
+LABELS_PER_SHEET = 24  # an A4 sheet: 3 × 8 labels of 70 × 35 mm
 _HEX = re.compile(r"^#[0-9a-f]{6}$")
 
 

@@ -167,9 +167,24 @@ def test_logo_is_served_with_its_type(client: Client, admin_user: Any, tmp_path:
         accent_color="#445566",
         logo=SimpleUploadedFile("x.png", buffer.getvalue(), content_type="image/png"),
     )
-    bump_namespace("catalogue")
+    bump_namespace("catalogue-design")
     response = client.get("/p/logo?v=1")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response.content == buffer.getvalue()
     assert (tmp_path / "catalogue" / "logo").is_dir()
     assert tmp_path == settings.MEDIA_ROOT
+
+
+def test_a_design_change_refreshes_the_cached_card(
+    client: Client, product: Product, admin_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from erp.catalogue.services import design_settings_update
+
+    assert "ستائر النيل" not in client.get("/p/F12345/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        design_settings_update(
+            user=admin_user, company_name="ستائر النيل", primary_color="#000000", accent_color="#ffffff"
+        )
+    html = client.get("/p/F12345/").content.decode()
+    assert "ستائر النيل" in html
+    assert client.get("/p/theme.css").content.decode() == ":root{--cat-primary:#000000;--cat-accent:#ffffff}\n"

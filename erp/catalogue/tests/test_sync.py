@@ -313,3 +313,15 @@ def test_two_workers_never_send_the_same_row_and_nothing_is_lost(
     assert max(delivered.values()) == 1  # and each version once
     assert all(len(r.payload["items"]) <= sync.BATCH_SIZE for r in sync_on.received)
     assert not SyncEntry.objects.exclude(status="done").exists()
+
+
+def test_task_re_enqueues_itself_while_a_backlog_remains(sync_on: FakeEdge, monkeypatch: pytest.MonkeyPatch) -> None:
+    from erp.catalogue.tasks import catalogue_sync_run
+
+    many_products(120)
+    monkeypatch.setattr(sync, "MAX_BATCHES_PER_RUN", 1)
+
+    catalogue_sync_run.apply()  # eager in tests: each re-enqueued run executes at once
+
+    assert [len(r.payload["items"]) for r in sync_on.received] == [50, 50, 20]
+    assert not SyncEntry.objects.exclude(status="done").exists()
