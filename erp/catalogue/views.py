@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from erp.accounts.access import access_for, require_perm
 from erp.catalogue import qr, selectors, services
@@ -59,7 +59,7 @@ def _design_context(design: DesignSettings) -> dict[str, Any]:
     return {"design": design, "whatsapp_digits": whatsapp_digits}
 
 
-@require_GET
+@require_safe
 def product_card(request: HttpRequest, code: str) -> HttpResponse:
     card = selectors.card_get(code=code)
     design = selectors.design_get()
@@ -73,7 +73,7 @@ def product_card(request: HttpRequest, code: str) -> HttpResponse:
     return _public(response, CARD_MAX_AGE)
 
 
-@require_GET
+@require_safe
 def product_qr(request: HttpRequest, code: str) -> HttpResponse:
     card = selectors.card_get(code=code)
     if card is None:
@@ -89,7 +89,7 @@ def product_qr(request: HttpRequest, code: str) -> HttpResponse:
     return _public(response, QR_MAX_AGE)
 
 
-@require_GET
+@require_safe
 def theme_css(request: HttpRequest) -> HttpResponse:
     """The card's colours as CSS custom properties (validated hex, so nothing else can get in)."""
     design = selectors.design_get()
@@ -100,7 +100,7 @@ def theme_css(request: HttpRequest) -> HttpResponse:
     return _versioned(request, response, design)
 
 
-@require_GET
+@require_safe
 def logo(request: HttpRequest) -> HttpResponse:
     design = selectors.design_get()
     if not design.logo:
@@ -130,7 +130,8 @@ def label_sheet(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         products = Product.objects.none()
     page = paginate(request, products, per_page=LABELS_PER_SHEET)
-    labels = [{"product": p, "qr": qr.svg_inline(qr.card_url(request, p.code))} for p in page.object_list]
+    codes = qr.svg_inline_many([qr.card_url(request, p.code) for p in page.object_list])
+    labels = [{"product": p, "qr": code} for p, code in zip(page.object_list, codes, strict=True)]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -223,3 +223,26 @@ def test_menu_shows_catalogue_sections_by_permission(
     assert "/catalogue/labels/" in html and "/catalogue/sync/" not in html
     html = login(Client(), seller_a).get("/").content.decode()
     assert "/catalogue/labels/" not in html
+
+
+def test_label_qr_codes_are_drawn_once_then_cached(
+    client: Client, warehouse_keeper: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erp.catalogue import qr
+
+    factories.bulk_products(count=5)
+    drawn: list[str] = []
+    real = qr._svg
+
+    def counting(target: str) -> str:
+        drawn.append(target)
+        return real(target)
+
+    monkeypatch.setattr(qr, "_svg", counting)
+    login(client, warehouse_keeper)
+
+    first = client.get("/catalogue/labels/").content.decode()
+    assert len(drawn) == 5
+    second = client.get("/catalogue/labels/").content.decode()
+    assert len(drawn) == 5  # the second sheet came from the cache
+    assert second.count("<svg viewBox") == first.count("<svg viewBox") == 5
