@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("erp.accounts.urls")),
     path("inventory/", include("erp.inventory.urls")),
+    path("catalogue/", include("erp.catalogue.urls")),
+    path("p/", include("erp.catalogue.public_urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

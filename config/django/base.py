@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "erp.accounts",
     "erp.inventory",
     "erp.customers",
+    "erp.catalogue",
     "erp.api",
 ]
 
@@ -262,5 +263,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+from config.settings.catalogue import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403

@@ -58,3 +58,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
     },
 }
+
+# The catalogue's edge sync: changes are kicked after commit; this catches anything missed and due retries.
+# https://crontab.guru/#*_*_*_*_*
+CELERY_BEAT_SCHEDULE["catalogue-sync-run"] = {
+    "task": "erp.catalogue.tasks.catalogue_sync_run",
+    "schedule": crontab(),
+}

@@ -140,3 +140,16 @@ SECTIONS: list[Section] = [
         "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
     ),
 ]
+
+# Public QR catalogue (erp/catalogue): label sheets, the card's design, and the edge sync's status page.
+for _role, _perms in {
+    RoleKey.SYSTEM_ADMIN: ("catalogue.print_labels", "catalogue.manage_design", "catalogue.manage_sync"),
+    RoleKey.SALES_MANAGER: ("catalogue.print_labels", "catalogue.manage_design"),
+    RoleKey.FACTORY_MANAGER: ("catalogue.print_labels",),
+    RoleKey.WAREHOUSE_STAFF: ("catalogue.print_labels",),
+}.items():
+    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS.get(_role, ()), *_perms)
+SECTIONS += [
+    Section("qr_labels", _("QR labels"), "catalogue:labels", "box", "catalogue.print_labels"),
+    Section("catalogue_sync", _("Catalogue sync"), "catalogue:sync_status", "globe", "catalogue.manage_sync"),
+]

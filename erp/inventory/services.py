@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
+from erp.catalogue.sync import catalogue_mark_changed
 from erp.core.exceptions import InsufficientStock
 from erp.core.text import normalize_code, normalize_search
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Variant, Warehouse
@@ -91,6 +92,7 @@ def product_create(
     Variant.objects.bulk_create(variants)
     product.search_text = _product_search_text(product, variants)
     product.save(update_fields=["search_text"])
+    catalogue_mark_changed(product_ids=[product.pk])  # the public catalogue's edge outbox, same transaction
     return product
 
 
