@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("erp.accounts.urls")),
     path("inventory/", include("erp.inventory.urls")),
+    path("notifications/", include("erp.notifications.urls")),
+    path("tasks/", include("erp.outbox.urls")),
+    path("whatsapp/", include("erp.integrations.whatsapp.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

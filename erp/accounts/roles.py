@@ -90,8 +90,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "inventory.change_prices",
         "inventory.manage_stock",
         "inventory.approve_transfers",
+        "outbox.view_task_health",
+        "whatsapp.manage_whatsapp",
     ),
-    RoleKey.SALES_MANAGER: ("accounts.view_all_branches", "accounts.view_security_events"),
+    RoleKey.SALES_MANAGER: ("accounts.view_all_branches", "accounts.view_security_events", "whatsapp.view_message_log"),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users",),
     RoleKey.SALESPERSON: ("inventory.view_stock",),
@@ -128,4 +130,6 @@ SECTIONS: list[Section] = [
     Section(
         "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
     ),
+    Section("whatsapp", _("WhatsApp"), "whatsapp:message_list", "globe", "whatsapp.view_message_log"),
+    Section("task_health", _("Task health"), "outbox:task_health", "alert", "outbox.view_task_health"),
 ]
