@@ -24,6 +24,8 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = f"erp-test-{env.str('PYTEST_XDIST_WORKER', default='main')}"  # noqa: F405
 
 # WhatsApp secrets for tests only (the fake Graph API and the webhook tests sign with them).
+# Never the internet: a closed local port unless a test points it at its fake Graph API.
+WHATSAPP_API_BASE_URL = env.str("WHATSAPP_API_BASE_URL", default="http://127.0.0.1:9/v18.0")
 WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="test-token")
 WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="test-app-secret")  # noqa: S105 - tests only
 WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="test-verify-token")  # noqa: S105 - tests only

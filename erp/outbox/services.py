@@ -70,7 +70,7 @@ def outbox_kick() -> None:
         dispatch_task.apply_async(retry=False)
     except Exception:  # noqa: BLE001 - any broker failure: beat dispatches later
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
-        logger.warning("outbox kick failed: broker unavailable, events wait for the next dispatch")
+        logger.warning("outbox kick failed: broker unavailable, events wait for the next dispatch", exc_info=True)
 
 
 def _publish(event_id: int) -> None:

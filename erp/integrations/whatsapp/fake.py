@@ -53,6 +53,7 @@ class FakeGraphAPI:
         self.rate_limit_every = rate_limit_every
         self.script: list[Reply] = []
         self.requests: list[Recorded] = []
+        self.received = 0  # requests that arrived (counted before any scripted delay)
         self.lock = threading.Lock()
         fake = self
 
@@ -67,6 +68,8 @@ class FakeGraphAPI:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {}
+                with fake.lock:
+                    fake.received += 1
                 reply = fake._next_reply()
                 if reply.delay:
                     time.sleep(reply.delay)
