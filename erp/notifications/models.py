@@ -34,7 +34,12 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     branch = models.ForeignKey(
         "accounts.Branch", verbose_name=_("branch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -49,7 +49,9 @@ def bell(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     try:
-        rows = apply_filter(RecipientFilter, request.GET, selectors.recipient_list(user=request.user), actor=request.user)
+        rows = apply_filter(
+            RecipientFilter, request.GET, selectors.recipient_list(user=request.user), actor=request.user
+        )
     except ValidationError:
         rows = NotificationRecipient.objects.none()
     page = keyset_page(rows, order=("-id",), cursor=request.GET.get("after"), size=30)

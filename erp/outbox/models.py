@@ -38,9 +38,7 @@ class OutboxEvent(models.Model):
                 name="outbox_event_due",
             ),
             models.Index(fields=["status", "-id"], name="outbox_event_status_id"),
-            models.Index(
-                fields=["-failed_at"], condition=models.Q(status="failed"), name="outbox_event_failed_recent"
-            ),
+            models.Index(fields=["-failed_at"], condition=models.Q(status="failed"), name="outbox_event_failed_recent"),
         ]
         permissions = [("view_task_health", "Can view task health and retry failed events")]
 

@@ -75,9 +75,7 @@ class FakeGraphAPI:
                     time.sleep(reply.delay)
                 wamid = f"wamid.FAKE{uuid.uuid4().hex}" if reply.status == 200 else None
                 with fake.lock:
-                    fake.requests.append(
-                        Recorded(self.path, dict(self.headers.items()), body, reply.status, wamid)
-                    )
+                    fake.requests.append(Recorded(self.path, dict(self.headers.items()), body, reply.status, wamid))
                 if reply.status == 200:
                     payload: dict[str, Any] = {
                         "messaging_product": "whatsapp",

@@ -182,9 +182,7 @@ def whatsapp_send(*, message_id: int, final_attempt: bool = False) -> str:
     except client.WhatsAppRetryable as exc:
         fields: dict[str, Any] = {"error_message": str(exc)[:2000], "error_code": exc.code, "claimed_until": None}
         if final_attempt:
-            fields.update(
-                status=S.FAILED, failure=WhatsAppMessage.Failure.RETRIES_EXHAUSTED, failed_at=timezone.now()
-            )
+            fields.update(status=S.FAILED, failure=WhatsAppMessage.Failure.RETRIES_EXHAUSTED, failed_at=timezone.now())
         WhatsAppMessage.objects.filter(pk=message.pk).update(**fields)
         raise RetryableError(str(exc), retry_after=exc.retry_after) from exc
     except client.WhatsAppPermanent as exc:

@@ -45,7 +45,7 @@ def staff(branch_a: Branch, branch_b: Branch) -> dict[str, User]:
 
 
 ALWAYS = {"root", "sales_manager"}
-EXPECTED = {
+EXPECTED: dict[str, set[str]] = {
     Kind.CUSTOMER: ALWAYS | {"manager_a", "region_a", "seller_a", "seller_a2"},
     Kind.ORDER: ALWAYS | {"manager_a", "region_a", "factory"},
     Kind.INSPECTION: ALWAYS | {"inspections", "manager_a"},

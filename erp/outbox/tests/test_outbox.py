@@ -1,6 +1,7 @@
 """The outbox's contract: keyed events, leased dispatch, retry policy, failed events and their retry, health."""
 
 import json
+from datetime import timedelta
 from typing import Any
 from unittest import mock
 
@@ -189,7 +190,7 @@ def test_task_health_page_allowed_and_denied(client: Any, admin_user: Any, make_
 
 def test_readyz_reports_outbox_detail(client: Any) -> None:
     event = _emit()
-    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timezone.timedelta(minutes=5))
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     failed = _emit("f")
     OutboxEvent.objects.filter(pk=failed.pk).update(status="failed", failed_at=timezone.now())
     body = json.loads(client.get("/readyz").content)
@@ -202,7 +203,7 @@ def test_readyz_reports_outbox_detail(client: Any) -> None:
 
 def test_purge_keeps_recent_and_unfinished_events() -> None:
     old = _emit("old")
-    OutboxEvent.objects.filter(pk=old.pk).update(status="done", processed_at=timezone.now() - timezone.timedelta(days=30))
+    OutboxEvent.objects.filter(pk=old.pk).update(status="done", processed_at=timezone.now() - timedelta(days=30))
     _emit("new")
     assert services.outbox_purge_done() == 1
     assert list(OutboxEvent.objects.values_list("idempotency_key", flat=True)) == ["new"]

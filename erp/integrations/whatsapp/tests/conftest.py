@@ -69,7 +69,17 @@ class RedisServer:
         from erp.core.tests.test_health import _redis_server_binary
 
         self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, binary from our own environment
-            [_redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            [
+                _redis_server_binary(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -34,7 +34,9 @@ def _config(fake: FakeGraphAPI, read_timeout: float = 0.5) -> client.ClientConfi
 
 
 def _send(fake: FakeGraphAPI, **kw: Any) -> str:
-    return client.send_template(_config(fake, **kw), to="+201012345678", template="hu_welcome", language="ar", params=["منى"])
+    return client.send_template(
+        _config(fake, **kw), to="+201012345678", template="hu_welcome", language="ar", params=["منى"]
+    )
 
 
 def test_client_sends_a_template_with_auth(fake_graph: FakeGraphAPI) -> None:
@@ -108,7 +110,10 @@ def test_queue_skips_events_switched_off(whatsapp_on: Any) -> None:
 def test_queue_writes_a_pending_message_and_an_outbox_event_once(whatsapp_on: Any, admin_user: Any) -> None:
     for _ in range(2):
         message = services.whatsapp_queue_template(
-            event=Event.WELCOME, phone="٠١٠١٢٣٤٥٦٧٨", params={"number": "C-7", "customer_name": "هدى"}, related=admin_user
+            event=Event.WELCOME,
+            phone="٠١٠١٢٣٤٥٦٧٨",
+            params={"number": "C-7", "customer_name": "هدى"},
+            related=admin_user,
         )
     assert message is not None
     assert WhatsAppMessage.objects.count() == 1 and OutboxEvent.objects.count() == 1
@@ -161,7 +166,7 @@ def test_outside_window_is_marked_and_not_retried(whatsapp_on: Any, no_kick: Any
 # Webhook
 
 
-def _sign(body: bytes, secret: str = "test-app-secret") -> str:
+def _sign(body: bytes, secret: str = "test-app-secret") -> str:  # noqa: S107 - the test settings value
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
@@ -172,7 +177,10 @@ def _status_body(wamid: str, status: str, ts: int = 1_700_000_000) -> bytes:
             {
                 "id": "WABA",
                 "changes": [
-                    {"field": "messages", "value": {"statuses": [{"id": wamid, "status": status, "timestamp": str(ts)}]}}
+                    {
+                        "field": "messages",
+                        "value": {"statuses": [{"id": wamid, "status": status, "timestamp": str(ts)}]},
+                    }
                 ],
             }
         ],
@@ -195,7 +203,9 @@ def test_webhook_verification(client: Any) -> None:
         {"hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "4242"},
     )
     assert ok.status_code == 200 and ok.content == b"4242"
-    bad = client.get("/whatsapp/webhook/meta/", {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"})
+    bad = client.get(
+        "/whatsapp/webhook/meta/", {"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "1"}
+    )
     assert bad.status_code == 403
 
 

@@ -59,7 +59,9 @@ def test_delivered_exactly_once_after_a_timeout_and_a_503(whatsapp_on: Any, star
     assert len(fake.accepted()) == 1
 
 
-def test_survives_a_killed_worker_and_a_redis_restart(whatsapp_on: Any, start_worker: Any, broker_for_tests: Any) -> None:
+def test_survives_a_killed_worker_and_a_redis_restart(
+    whatsapp_on: Any, start_worker: Any, broker_for_tests: Any
+) -> None:
     fake = whatsapp_on
     fake.script = [Reply(status=200, delay=3.0)]  # the first send hangs long enough to kill the worker mid-call
     first = start_worker(WHATSAPP_READ_TIMEOUT="10", OUTBOX_TASK_SOFT_TIME_LIMIT="12", OUTBOX_TASK_TIME_LIMIT="14")
