@@ -160,6 +160,8 @@ def whatsapp_send(*, message_id: int, final_attempt: bool = False) -> str:
     """Send one message at most once. Raises RetryableError / PermanentError for the outbox to act on."""
     if connection.in_atomic_block:
         raise RuntimeError("whatsapp_send must not run inside a transaction (it calls the Graph API)")
+    if not settings.USE_WHATSAPP:
+        raise PermanentError("WhatsApp is switched off (USE_WHATSAPP): retry from the task-health page once it is on")
     now = timezone.now()
     claimed = WhatsAppMessage.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
