@@ -1,12 +1,30 @@
 // The notification bell in the top bar (#bell with the badge #bell-count, the dropdown list #bell-items).
-// It polls `data-url` at most once a minute per tab, pauses while the tab is hidden, and sends the last ETag so
-// the server answers 304 from Redis alone when nothing changed.
+// It polls `data-url` at most once a minute per tab (the last answer is kept in sessionStorage, which is per tab,
+// so moving between pages does not poll again), pauses while the tab is hidden, and sends the last ETag so the
+// server answers 304 from Redis alone when nothing changed.
 const MAX_SHOWN = 99
 const INTERVAL_MS = 60 * 1000
+const STORE_KEY = 'erp.bell'
 
 let etag = null
 let timer = null
 let lastPoll = 0
+
+function load () {
+  try {
+    return JSON.parse(window.sessionStorage.getItem(STORE_KEY) || 'null')
+  } catch (e) {
+    return null
+  }
+}
+
+function save (state) {
+  try {
+    window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state))
+  } catch (e) {
+    // storage full or disabled: polling still works, only less economically across pages
+  }
+}
 
 function renderItems (items) {
   const list = document.getElementById('bell-items')
@@ -36,12 +54,17 @@ async function poll () {
   if (etag) headers['If-None-Match'] = etag
   try {
     const response = await fetch(button.dataset.url, { headers, credentials: 'same-origin' })
-    if (response.status === 304) return
+    const cached = load() || {}
+    if (response.status === 304) {
+      save({ ...cached, at: lastPoll })
+      return
+    }
     if (!response.ok) return
     etag = response.headers.get('ETag')
     const data = await response.json()
     bell.setCount(data.unread)
     renderItems(data.items || [])
+    save({ at: lastPoll, etag, unread: data.unread, items: data.items || [] })
   } catch (e) {
     // offline or server restarting: the next tick tries again
   }
@@ -75,7 +98,15 @@ export const bell = {
   /** Start polling (once on load, then at most once a minute while the tab is visible). */
   start () {
     if (!this.element || !this.element.dataset.url) return
-    poll()
+    const cached = load()
+    if (cached && cached.etag && Date.now() - cached.at < INTERVAL_MS) {
+      etag = cached.etag
+      lastPoll = cached.at
+      this.setCount(cached.unread)
+      renderItems(cached.items || [])
+    } else {
+      poll()
+    }
     schedule()
     document.addEventListener('visibilitychange', schedule)
   }

@@ -207,3 +207,15 @@ def test_purge_keeps_recent_and_unfinished_events() -> None:
     _emit("new")
     assert services.outbox_purge_done() == 1
     assert list(OutboxEvent.objects.values_list("idempotency_key", flat=True)) == ["new"]
+
+
+def test_time_limits_sit_below_the_lease_and_the_visibility_timeout() -> None:
+    from django.conf import settings
+
+    from config.celery import app
+
+    limits = app.conf.task_annotations["erp.outbox.tasks.outbox_process"]
+    assert limits["soft_time_limit"] < limits["time_limit"] < settings.OUTBOX_LEASE_SECONDS
+    assert settings.OUTBOX_LEASE_SECONDS < app.conf.broker_transport_options["visibility_timeout"]
+    entry = app.conf.beat_schedule["outbox-dispatch"]
+    assert entry["task"] == "erp.outbox.tasks.outbox_dispatch" and entry["schedule"] <= 10
