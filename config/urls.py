@@ -17,6 +17,9 @@ urlpatterns = [
     path("inventory/", include("erp.inventory.urls")),
     path("catalogue/", include("erp.catalogue.urls")),
     path("p/", include("erp.catalogue.public_urls")),
+    path("notifications/", include("erp.notifications.urls")),
+    path("tasks/", include("erp.outbox.urls")),
+    path("whatsapp/", include("erp.integrations.whatsapp.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

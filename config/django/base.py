@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "erp.inventory",
     "erp.customers",
     "erp.catalogue",
+    "erp.outbox",
+    "erp.notifications",
+    "erp.integrations.whatsapp",
     "erp.api",
 ]
 
@@ -126,6 +129,8 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 8)
 SESSION_IDLE_TIMEOUT_SUPERUSER = env.int("SESSION_IDLE_TIMEOUT_SUPERUSER", default=60 * 30)
 # "Last seen" and the idle clock are written at most this often per user.
 LAST_SEEN_INTERVAL = 300
+# Background polls that neither count as activity nor load the user (see ActivityMiddleware).
+SESSION_ACTIVITY_IGNORED_PATHS = ["/notifications/bell/"]
 
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
@@ -266,3 +271,5 @@ SPECTACULAR_SETTINGS = {
 from config.settings.catalogue import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403
 from config.settings.logging import *  # noqa: E402,F403
+from config.settings.outbox import *  # noqa: E402,F403
+from config.settings.whatsapp import *  # noqa: E402,F403

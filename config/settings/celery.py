@@ -4,6 +4,7 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from config.env import env
+from config.settings.outbox import OUTBOX_DISPATCH_SECONDS
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=env.str("REDIS_URL", default="memory://"))
 CELERY_RESULT_BACKEND = None  # results are written by services into our own tables
@@ -56,6 +57,16 @@ CELERY_BEAT_SCHEDULE = {
     "api-idempotency-records-prune": {
         "task": "erp.api.tasks.idempotency_records_prune",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Every few seconds (an interval, not a cron): hands due outbox events to workers (kicked on commit as well).
+    "outbox-dispatch": {
+        "task": "erp.outbox.tasks.outbox_dispatch",
+        "schedule": OUTBOX_DISPATCH_SECONDS,
+    },
+    # https://crontab.guru/#50_3_*_*_*
+    "outbox-purge-done": {
+        "task": "erp.outbox.tasks.outbox_purge_done",
+        "schedule": crontab(hour=3, minute=50),
     },
 }
 

@@ -20,6 +20,10 @@ class ActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info in getattr(settings, "SESSION_ACTIVITY_IGNORED_PATHS", ()):
+            # Background polls (the bell) are not activity: they must not keep an idle session alive, and the
+            # bell's "nothing changed" answer must not load the user.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())

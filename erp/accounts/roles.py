@@ -94,12 +94,15 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.manage_customers",
         "customers.block_customers",
         "customers.export_customers",
+        "outbox.view_task_health",
+        "whatsapp.manage_whatsapp",
     ),
     RoleKey.SALES_MANAGER: (
         "accounts.view_all_branches",
         "accounts.view_security_events",
         "customers.block_customers",
         "customers.export_customers",
+        "whatsapp.view_message_log",
     ),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users", "customers.export_customers"),
@@ -149,7 +152,16 @@ for _role, _perms in {
     RoleKey.WAREHOUSE_STAFF: ("catalogue.print_labels",),
 }.items():
     ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS.get(_role, ()), *_perms)
-SECTIONS += [
+SECTIONS: list[Section] = [
+    Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
+    Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
+    Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
+    Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
+    Section(
+        "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
+    ),
+    Section("whatsapp", _("WhatsApp"), "whatsapp:message_list", "globe", "whatsapp.view_message_log"),
+    Section("task_health", _("Task health"), "outbox:task_health", "alert", "outbox.view_task_health"),
     Section("qr_labels", _("QR labels"), "catalogue:labels", "box", "catalogue.print_labels"),
     Section("catalogue_sync", _("Catalogue sync"), "catalogue:sync_status", "globe", "catalogue.manage_sync"),
 ]

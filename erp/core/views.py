@@ -69,7 +69,23 @@ def readyz(request: HttpRequest) -> HttpResponse:
     """Database, cache and broker reachable, each with a short timeout. JSON detail, no secrets."""
     checks = {"database": _timed(_check_database), "cache": _timed(_check_cache), "broker": _timed(_check_broker)}
     ready = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if ready else "down", "checks": checks}, status=200 if ready else 503)
+    body: dict[str, Any] = {"status": "ok" if ready else "down", "checks": checks}
+    if checks["database"]["ok"]:
+        body["detail"] = _app_details()
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+def _app_details() -> dict[str, Any]:
+    """Informational detail from each app's `health.readiness_detail()` (queue depth, outbox age, failures)."""
+    from erp.core.discovery import app_modules
+
+    detail: dict[str, Any] = {}
+    for module in app_modules("health"):
+        try:
+            detail.update(module.readiness_detail())
+        except Exception as exc:  # noqa: BLE001 - detail is informational; readiness is decided by the checks
+            detail[module.__name__] = {"error": exc.__class__.__name__}
+    return detail
 
 
 def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:

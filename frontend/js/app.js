@@ -39,8 +39,7 @@ installConfirmations()
 installDigitNormaliser()
 installShortcuts()
 
-// The public hook for later features (notification polling, toasts from htmx responses, …). Nothing polls yet:
-// a later module sets up the once-a-minute poll and calls `window.erp.bell.setCount(n)`.
+// The public hook for later features (toasts from htmx responses, …). The bell polls once a minute (bell.js).
 window.erp = {
   htmx,
   bootstrap: { Alert, Collapse, Dropdown, Modal, Toast },
@@ -49,3 +48,5 @@ window.erp = {
   toast: showToast,
   toAsciiDigits
 }
+
+bell.start()

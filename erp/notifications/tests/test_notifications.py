@@ -1,0 +1,199 @@
+"""Recipients per B §5.13's rules, delivery once per event, per-user settings, read state, the bell and pages."""
+
+import json
+from typing import Any
+
+import pytest
+
+from erp.accounts.models import Branch, User
+from erp.accounts.roles import RoleKey
+from erp.accounts.tests.factories import UserFactory
+from erp.notifications import rules, services
+from erp.notifications.models import Kind, Notification, NotificationRecipient, NotificationSetting, Priority
+from erp.outbox.models import OutboxEvent
+from erp.outbox.services import outbox_process
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(branch_a: Branch, branch_b: Branch) -> dict[str, User]:
+    """One user per relevant role in branch A, and a few in branch B that branch rules must not reach."""
+
+    def make(name: str, role: str | None, branch: Branch, **kw: Any) -> User:
+        return UserFactory.create(username=name, branch=branch, roles=[role] if role else [], **kw)
+
+    people = {
+        "root": User.objects.create_superuser(username="root2", password="x-Long-Password-1", branch=branch_a),
+        "sales_manager": make("sm", RoleKey.SALES_MANAGER, branch_b),
+        "region_a": make("region_a", RoleKey.REGION_MANAGER, branch_b, managed=[branch_a]),
+        "region_b": make("region_b", RoleKey.REGION_MANAGER, branch_b, managed=[branch_b]),
+        "manager_a": make("manager_a", RoleKey.BRANCH_MANAGER, branch_a),
+        "manager_b": make("manager_b", RoleKey.BRANCH_MANAGER, branch_b),
+        "seller_a": make("seller_a", RoleKey.SALESPERSON, branch_a),
+        "seller_a2": make("seller_a2", RoleKey.SALESPERSON, branch_a),
+        "seller_b": make("seller_b", RoleKey.SALESPERSON, branch_b),
+        "factory": make("factory", RoleKey.FACTORY_MANAGER, branch_b),
+        "inspections": make("inspections", RoleKey.INSPECTION_MANAGER, branch_b),
+        "installations": make("installations", RoleKey.INSTALLATION_MANAGER, branch_b),
+        "warehouse_a": make("warehouse_a", RoleKey.WAREHOUSE_STAFF, branch_a),
+        "warehouse_b": make("warehouse_b", RoleKey.WAREHOUSE_STAFF, branch_b),
+        "technician": make("technician", RoleKey.INSPECTION_TECHNICIAN, branch_a),
+        "inactive_manager": make("inactive", RoleKey.BRANCH_MANAGER, branch_a, is_active=False),
+    }
+    return people
+
+
+ALWAYS = {"root", "sales_manager"}
+EXPECTED: dict[str, set[str]] = {
+    Kind.CUSTOMER: ALWAYS | {"manager_a", "region_a", "seller_a", "seller_a2"},
+    Kind.ORDER: ALWAYS | {"manager_a", "region_a", "factory"},
+    Kind.INSPECTION: ALWAYS | {"inspections", "manager_a"},
+    Kind.INSTALLATION: ALWAYS | {"installations", "factory", "manager_a", "region_a"},
+    Kind.FACTORY: ALWAYS | {"factory"},
+    Kind.CUTTING: ALWAYS | {"factory"},
+    Kind.COMPLAINT: ALWAYS | {"manager_a", "region_a"},
+    Kind.STOCK: ALWAYS | {"factory", "warehouse_a"},
+    Kind.SYSTEM: ALWAYS,
+}
+
+
+def _names(staff: dict[str, User], ids: list[int]) -> set[str]:
+    by_id = {u.pk: name for name, u in staff.items()}
+    return {by_id[i] for i in ids}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED))
+def test_recipients_follow_the_rules(kind: str, staff: dict[str, User], branch_a: Branch) -> None:
+    ids = rules.recipient_ids(kind=kind, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None)
+    assert _names(staff, ids) == EXPECTED[kind]
+
+
+def test_the_creator_and_named_users_are_added(staff: dict[str, User], branch_a: Branch) -> None:
+    ids = rules.recipient_ids(
+        kind=Kind.INSPECTION,
+        priority=Priority.NORMAL,
+        branch_id=branch_a.pk,
+        actor_id=staff["seller_b"].pk,
+        user_ids=[staff["technician"].pk],
+    )
+    assert _names(staff, ids) == EXPECTED[Kind.INSPECTION] | {"seller_b", "technician"}
+
+
+def test_settings_mute_types_and_low_priorities(staff: dict[str, User], branch_a: Branch) -> None:
+    NotificationSetting.objects.create(user=staff["factory"], muted_kinds=[Kind.ORDER])
+    NotificationSetting.objects.create(user=staff["manager_a"], min_priority=Priority.HIGH)
+    normal = rules.recipient_ids(kind=Kind.ORDER, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None)
+    assert _names(staff, normal) == EXPECTED[Kind.ORDER] - {"factory", "manager_a"}
+    urgent = rules.recipient_ids(kind=Kind.ORDER, priority=Priority.URGENT, branch_id=branch_a.pk, actor_id=None)
+    assert _names(staff, urgent) == EXPECTED[Kind.ORDER] - {"factory"}
+
+
+def test_notify_delivers_once_through_the_outbox(
+    staff: dict[str, User], branch_a: Branch, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.notify(
+            kind=Kind.ORDER,
+            priority=Priority.HIGH,
+            title="طلب جديد ORD-1",
+            link="/orders/1/",
+            actor=staff["seller_a"],
+            branch=branch_a,
+            idempotency_key="order:1:created",
+        )
+        services.notify(kind=Kind.ORDER, title="again", branch=branch_a, idempotency_key="order:1:created")
+    event.refresh_from_db()
+    assert event.status == "done"
+    note = Notification.objects.get()
+    got = set(NotificationRecipient.objects.filter(notification=note).values_list("user_id", flat=True))
+    assert _names(staff, sorted(got)) == EXPECTED[Kind.ORDER] | {"seller_a"}
+    # A re-delivered task (the event made pending again) writes nothing twice.
+    OutboxEvent.objects.filter(pk=event.pk).update(status="pending")
+    outbox_process(event_id=event.pk)
+    assert Notification.objects.count() == 1
+    assert NotificationRecipient.objects.count() == len(got)
+
+
+def test_unknown_kind_is_refused() -> None:
+    from erp.core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError):
+        services.notify(kind="nonsense", title="x")
+
+
+def _deliver(users: list[User], title: str = "تنبيه", key: str = "k") -> Notification:
+    return services.notification_deliver(
+        idempotency_key=key,
+        payload={"kind": Kind.SYSTEM, "priority": Priority.NORMAL, "title": title, "user_ids": [u.pk for u in users]},
+    )
+
+
+def test_bell_answers_304_without_a_database_query_when_nothing_changed(
+    client: Any, seller_a: User, django_assert_num_queries: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(seller_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver([seller_a])
+    first = client.get("/notifications/bell/")
+    assert first.status_code == 200
+    data = json.loads(first.content)
+    assert data["unread"] == 1 and data["items"][0]["title"] == "تنبيه"
+    etag = first["ETag"]
+
+    with django_assert_num_queries(0):
+        unchanged = client.get("/notifications/bell/", HTTP_IF_NONE_MATCH=etag)
+    assert unchanged.status_code == 304
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver([seller_a], title="ثاني", key="k2")
+    changed = client.get("/notifications/bell/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert json.loads(changed.content)["unread"] == 2
+
+    recipient = NotificationRecipient.objects.filter(user=seller_a).order_by("id").first()
+    assert recipient is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/notifications/{recipient.pk}/read/")
+    after_read = client.get("/notifications/bell/", HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert after_read.status_code == 200 and json.loads(after_read.content)["unread"] == 1
+
+
+def test_bell_refuses_anonymous(client: Any) -> None:
+    assert client.get("/notifications/bell/").status_code == 401
+
+
+def test_list_filters_and_mark_all_read(client: Any, seller_a: User, seller_b: User) -> None:
+    _deliver([seller_a, seller_b])
+    services.notification_deliver(
+        idempotency_key="o",
+        payload={"kind": Kind.ORDER, "priority": Priority.URGENT, "title": "عاجل", "user_ids": [seller_a.pk]},
+    )
+    client.force_login(seller_a)
+    page = client.get("/notifications/?kind=order")
+    assert "عاجل" in page.content.decode() and "تنبيه" not in page.content.decode()
+    assert client.post("/notifications/read-all/").status_code == 302
+    assert not NotificationRecipient.objects.filter(user=seller_a, read_at__isnull=True).exists()
+    assert NotificationRecipient.objects.filter(user=seller_b, read_at__isnull=True).count() == 1  # others untouched
+
+
+def test_a_user_cannot_mark_someone_elses_notification(client: Any, seller_a: User, seller_b: User) -> None:
+    _deliver([seller_b])
+    theirs = NotificationRecipient.objects.get(user=seller_b)
+    client.force_login(seller_a)
+    client.post(f"/notifications/{theirs.pk}/read/")
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_settings_page_saves_choices(client: Any, seller_a: User) -> None:
+    client.force_login(seller_a)
+    response = client.post("/notifications/settings/", {"muted_kinds": ["stock", "cutting"], "min_priority": "30"})
+    assert response.status_code == 302
+    setting = NotificationSetting.objects.get(user=seller_a)
+    assert setting.muted_kinds == ["cutting", "stock"] and setting.min_priority == 30
+
+
+def test_pages_need_a_login(client: Any) -> None:
+    assert client.get("/notifications/").status_code == 302
+    assert client.get("/notifications/settings/").status_code == 302

@@ -1,0 +1,56 @@
+"""How to open every notifications URL for the query budget (see erp/core/testing/urlbudget.py)."""
+
+from typing import Any
+
+from erp.accounts.roles import RoleKey
+from erp.core.testing.urlbudget import SUPERUSER, UrlSpec, World
+from erp.notifications.models import Kind, Notification, NotificationRecipient, Priority
+
+READERS = (SUPERUSER, RoleKey.SALESPERSON.value, RoleKey.BRANCH_MANAGER.value, RoleKey.USER.value)
+
+
+def grow(world: World, n: int) -> None:
+    start = Notification.objects.count()
+    notes = Notification.objects.bulk_create(
+        Notification(
+            kind=Kind.ORDER,
+            priority=Priority.HIGH,
+            title=f"طلب جديد {start + i}",
+            body="تفاصيل",
+            link="/",
+            idempotency_key=f"spec-{start + i}",
+            branch=world.branch_a,
+        )
+        for i in range(n)
+    )
+    NotificationRecipient.objects.bulk_create(
+        NotificationRecipient(notification=note, user=user, kind=note.kind, priority=note.priority)
+        for note in notes
+        for key, user in world.users.items()
+        if key in READERS
+    )
+
+
+def a_recipient(world: World) -> dict[str, Any]:
+    if "recipient" not in world.extra:
+        grow(world, 1)
+        world.extra["recipient"] = NotificationRecipient.objects.order_by("id").first()
+    return {"pk": world.extra["recipient"].pk}
+
+
+SPECS = [
+    UrlSpec("notifications:list", READERS, grow),
+    UrlSpec("notifications:list", READERS, grow, query="kind=order&priority=30&state=unread"),
+    UrlSpec("notifications:bell", READERS, grow),
+    UrlSpec("notifications:read", READERS, grow, kwargs=a_recipient, method="post", status=302),
+    UrlSpec("notifications:read_all", READERS, grow, method="post", status=302),
+    UrlSpec("notifications:settings", READERS, grow),
+    UrlSpec(
+        "notifications:settings",
+        READERS,
+        grow,
+        method="post",
+        data=lambda w: {"muted_kinds": ["stock"], "min_priority": "20"},
+        status=302,
+    ),
+]
