@@ -96,6 +96,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.export_customers",
         "outbox.view_task_health",
         "whatsapp.manage_whatsapp",
+        "catalogue.print_labels",
+        "catalogue.manage_design",
+        "catalogue.manage_sync",
     ),
     RoleKey.SALES_MANAGER: (
         "accounts.view_all_branches",
@@ -103,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.block_customers",
         "customers.export_customers",
         "whatsapp.view_message_log",
+        "catalogue.print_labels",
+        "catalogue.manage_design",
     ),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users", "customers.export_customers"),
@@ -112,9 +117,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "inventory.manage_catalogue",
         "inventory.manage_stock",
         "inventory.approve_transfers",
+        "catalogue.print_labels",
     ),
     RoleKey.FACTORY_RECEIVER: ("inventory.view_stock",),
-    RoleKey.WAREHOUSE_STAFF: ("inventory.view_stock", "inventory.manage_stock"),
+    RoleKey.WAREHOUSE_STAFF: (
+        "inventory.view_stock",
+        "inventory.manage_stock",
+        "catalogue.print_labels",
+    ),
     RoleKey.INSPECTION_MANAGER: ("inventory.view_stock", "customers.view_customers"),
     RoleKey.INSTALLATION_MANAGER: ("inventory.view_stock", "customers.view_customers"),
     RoleKey.EXTERNAL_SALES_DIRECTOR: ("customers.view_customers",),
@@ -134,24 +144,6 @@ class Section:
     permission: str
 
 
-SECTIONS: list[Section] = [
-    Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
-    Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
-    Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
-    Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
-    Section(
-        "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
-    ),
-]
-
-# Public QR catalogue (erp/catalogue): label sheets, the card's design, and the edge sync's status page.
-for _role, _perms in {
-    RoleKey.SYSTEM_ADMIN: ("catalogue.print_labels", "catalogue.manage_design", "catalogue.manage_sync"),
-    RoleKey.SALES_MANAGER: ("catalogue.print_labels", "catalogue.manage_design"),
-    RoleKey.FACTORY_MANAGER: ("catalogue.print_labels",),
-    RoleKey.WAREHOUSE_STAFF: ("catalogue.print_labels",),
-}.items():
-    ROLE_PERMISSIONS[_role] = (*ROLE_PERMISSIONS.get(_role, ()), *_perms)
 SECTIONS: list[Section] = [
     Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
     Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
