@@ -188,3 +188,9 @@ def test_a_design_change_refreshes_the_cached_card(
     html = client.get("/p/F12345/").content.decode()
     assert "ستائر النيل" in html
     assert client.get("/p/theme.css").content.decode() == ":root{--cat-primary:#000000;--cat-accent:#ffffff}\n"
+
+
+def test_public_urls_answer_head_and_refuse_post(client: Client, product: Product) -> None:
+    assert client.head("/p/F12345/").status_code == 200
+    assert client.head("/p/F12345/qr.png").status_code == 200
+    assert client.post("/p/F12345/").status_code == 405
