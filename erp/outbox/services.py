@@ -35,7 +35,7 @@ MAX_ERROR_LENGTH = 2000
 # not wait for a broker timeout on every write while Redis is down.
 BROKER_BACKOFF_SECONDS = 10.0
 _broker_down_until = 0.0
-KICK_CONNECT_TIMEOUT = 0.5
+KICK_CONNECT_TIMEOUT = 1  # seconds (whole seconds: kombu's signature)
 
 
 def outbox_emit(*, topic: str, payload: dict[str, Any], idempotency_key: str, delay_seconds: float = 0) -> OutboxEvent:
@@ -74,7 +74,7 @@ def outbox_kick() -> None:
             conn.ensure_connection(
                 max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=KICK_CONNECT_TIMEOUT
             )
-            dispatch_task.apply_async(retry=False, connection=conn)
+            dispatch_task.apply_async(retry=False, connection=conn)  # type: ignore[call-arg]
     except Exception:  # noqa: BLE001 - any broker failure: beat dispatches later
         _broker_down_until = time.monotonic() + BROKER_BACKOFF_SECONDS
         logger.warning("outbox kick failed: broker unavailable, events wait for the next dispatch", exc_info=True)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from erp.core.tests.test_health import PrivateRedis, cache_and_broker_at, private_redis  # noqa: F401 - fixtures
+from erp.integrations.whatsapp.tests.conftest import _reset_pools
 from erp.integrations.whatsapp.tests.test_whatsapp import _post, _status_body
 from erp.notifications.services import notification_deliver
 from erp.outbox import services as outbox_services
@@ -21,13 +22,11 @@ def broker_not_eager() -> Any:
 
     old = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
+    _reset_pools(app)
     outbox_services._broker_down_until = 0.0
     yield
     app.conf.task_always_eager = old
-    app._pool = None
-    app.amqp._producer_pool = None
+    _reset_pools(app)
     outbox_services._broker_down_until = 0.0
 
 
