@@ -75,7 +75,7 @@ def make_po(s: dict, approve: bool = True) -> PurchaseOrder:
         lines=[(s["beige"], Decimal(10), Decimal("50.25")), (s["grey"], Decimal(4), Decimal(80))],
     )
     if approve:
-        po_transition(order=order, user=s["buyer"], to=S.APPROVED)
+        order = po_transition(order=order, user=s["buyer"], to=S.APPROVED)
     return order
 
 
