@@ -131,7 +131,13 @@ def test_only_drafts_can_be_edited(po_setup: dict) -> None:
     assert order.total == Decimal(20) and order.lines.count() == 1
     po_transition(order=order, user=s["buyer"], to=S.APPROVED)
     with pytest.raises(InvalidTransition):
-        po_update(user=s["buyer"], order=order, supplier=s["supplier"], warehouse=s["wh"], lines=[(s["grey"], 1, 1)])
+        po_update(
+            user=s["buyer"],
+            order=order,
+            supplier=s["supplier"],
+            warehouse=s["wh"],
+            lines=[(s["grey"], Decimal(1), Decimal(1))],
+        )
 
 
 def test_approval_needs_the_approver(po_setup: dict) -> None:
@@ -173,7 +179,7 @@ def test_partial_then_full_receipt_moves_stock_in(po_setup: dict) -> None:
 def test_receipt_cannot_exceed_what_remains(po_setup: dict) -> None:
     s = po_setup
     order = make_po(s)
-    line = order.lines.order_by("id").first()
+    line = order.lines.earliest("id")
     with pytest.raises(ValidationError):
         po_receive(order=order, user=s["keeper"], quantities={line.pk: Decimal("10.001")}, key="too-much")
     assert qty(s["beige"].pk, s["wh"]) == 0 and order.receipts.count() == 0
@@ -182,11 +188,11 @@ def test_receipt_cannot_exceed_what_remains(po_setup: dict) -> None:
 def test_receipt_is_refused_on_a_draft_and_outside_the_warehouse_scope(po_setup: dict) -> None:
     s = po_setup
     draft = make_po(s, approve=False)
-    line = draft.lines.order_by("id").first()
+    line = draft.lines.earliest("id")
     with pytest.raises(InvalidTransition):
         po_receive(order=draft, user=s["keeper"], quantities={line.pk: Decimal(1)}, key="k")
     order = make_po(s)
-    line = order.lines.order_by("id").first()
+    line = order.lines.earliest("id")
     assert po_can_receive(order=order, user=s["keeper"]) is True
     assert po_can_receive(order=order, user=s["far_keeper"]) is False
     with pytest.raises(PermissionDeniedError):
@@ -196,7 +202,7 @@ def test_receipt_is_refused_on_a_draft_and_outside_the_warehouse_scope(po_setup:
 def test_replayed_receipt_moves_stock_once(po_setup: dict) -> None:
     s = po_setup
     order = make_po(s)
-    line = order.lines.order_by("id").first()
+    line = order.lines.earliest("id")
     first = po_receive(order=order, user=s["keeper"], quantities={line.pk: Decimal(3)}, key="same")
     again = po_receive(order=order, user=s["keeper"], quantities={line.pk: Decimal(3)}, key="same")
     assert first.replayed is False and again.replayed is True and again.receipt.pk == first.receipt.pk
@@ -223,7 +229,7 @@ def test_concurrent_double_submission_receives_once(
     """Five threads post the same receipt (same key) at once: one receipt, stock moved once."""
     s = build(make_user, branch_a, branch_b)
     order = make_po(s)
-    line = order.lines.order_by("id").first()
+    line = order.lines.earliest("id")
     start = threading.Barrier(5)
 
     def submit(_: int) -> bool:
@@ -247,7 +253,7 @@ def test_concurrent_receipts_with_different_keys_never_over_receive(
     """Four different receipts of the whole remaining 10 race: exactly one succeeds."""
     s = build(make_user, branch_a, branch_b)
     order = make_po(s)
-    line = order.lines.order_by("id").first()
+    line = order.lines.earliest("id")
     start = threading.Barrier(4)
 
     def submit(i: int) -> str:

@@ -92,7 +92,7 @@ def test_count_permissions(ops: dict) -> None:
     with pytest.raises(PermissionDeniedError):
         count_create(user=ops["keeper"], warehouse=ops["wh"])  # staff count, managers open and post
     count = count_create(user=ops["boss"], warehouse=ops["wh"])
-    line = count.lines.first()
+    line = count.lines.earliest("id")
     with pytest.raises(PermissionDeniedError):
         count_enter(user=ops["seller"], count=count, counted={line.pk: Decimal(1)})
     with pytest.raises(PermissionDeniedError):

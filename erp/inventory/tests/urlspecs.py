@@ -116,6 +116,12 @@ def grow_suppliers(world: World, n: int) -> None:
     world.extra["suppliers"].extend(made)
 
 
+def a_supplier(world: World) -> dict[str, int]:
+    if not world.extra.get("suppliers"):
+        grow_suppliers(world, 1)
+    return {"pk": world.extra["suppliers"][0].pk}
+
+
 def grow_pos(world: World, n: int) -> None:
     """n more purchase orders into the world's warehouse (each with two lines), by the factory manager."""
     from decimal import Decimal
@@ -285,9 +291,7 @@ SPECS += [
         "inventory:supplier_update",
         PURCHASERS,
         grow_suppliers,
-        kwargs=lambda w: (
-            (grow_suppliers(w, 1) if not w.extra.get("suppliers") else None) or {"pk": w.extra["suppliers"][0].pk}
-        ),
+        kwargs=a_supplier,
     ),
     UrlSpec("inventory:po_list", PURCHASE_VIEWERS, grow_pos),
     UrlSpec("inventory:po_list", PURCHASE_VIEWERS, grow_pos, query="status=draft&search=PO"),
@@ -329,9 +333,7 @@ SPECS += [
         PURCHASE_VIEWERS,
         grow_suppliers,
         api=True,
-        kwargs=lambda w: (
-            (grow_suppliers(w, 1) if not w.extra.get("suppliers") else None) or {"pk": w.extra["suppliers"][0].pk}
-        ),
+        kwargs=a_supplier,
     ),
     UrlSpec("api-inventory:purchase-order-list", PURCHASE_VIEWERS, grow_pos, api=True, query="page_size=100"),
     UrlSpec("api-inventory:purchase-order-detail", PURCHASE_VIEWERS, grow_pos, api=True, kwargs=a_po),
