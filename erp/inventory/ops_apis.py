@@ -456,7 +456,8 @@ class StockAdjustmentListApi(BaseListApi):
         warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
         variant = serializers.PrimaryKeyRelatedField(queryset=Variant.objects.all())
         quantity = serializers.DecimalField(help_text="Signed: negative takes stock out.", **QTY)
-        reason = serializers.ChoiceField(choices=[(r.value, r.label) for r in counts.ADJUSTMENT_REASONS])
+        # Validated by the service (damage, count or other); a CharField keeps the schema's "reason" enum unique.
+        reason = serializers.CharField(max_length=20, help_text="damage | count | other")
         note = serializers.CharField(max_length=255)
         key = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
 

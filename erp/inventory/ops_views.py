@@ -158,7 +158,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "transfer": transfer,
             "items": items,
-            "events": list(transfer.events.all()),
+            "events": _timeline(transfer.events.all(), Transfer.Status.choices),
             "actions": [(t, Transfer.Status(t).label) for t in allowed if t != Transfer.Status.COMPLETED],
             "can_complete": Transfer.Status.COMPLETED in allowed,
             "needs_reason": [Transfer.Status.REJECTED, Transfer.Status.CANCELLED],
@@ -189,6 +189,14 @@ def transfer_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Transfer %(n)s is now %(s)s.") % {"n": transfer.number, "s": _status(to)})
     return redirect("inventory:transfer_detail", pk=pk)
+
+
+def _timeline(events: Any, choices: Any) -> list[dict[str, Any]]:
+    labels = dict(choices)
+    return [
+        {"event": e, "from": labels.get(e.from_status, e.from_status), "to": labels.get(e.to_status, e.to_status)}
+        for e in events
+    ]
 
 
 def _status(to: str) -> str:
@@ -374,7 +382,7 @@ def po_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "lines": list(order.lines.all()),
-            "events": list(order.events.all()),
+            "events": _timeline(order.events.all(), PurchaseOrder.Status.choices),
             "receipts": list(order.receipts.all()),
             "actions": [
                 (t, PurchaseOrder.Status(t).label)
