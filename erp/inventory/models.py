@@ -346,6 +346,8 @@ class PurchaseOrder(BaseModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
     total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)  # kept by the service with the lines
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The API's Idempotency-Key of the request that created the order: a repeat returns this order.
+    create_key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("purchase order")

@@ -196,6 +196,9 @@ def _po_response(request: Request, pk: int, code: int = status.HTTP_200_OK) -> R
 
 
 class PurchaseOrderListApi(BaseListApi):
+    """GET the orders of the caller's warehouses; POST a draft with nested lines. An `Idempotency-Key` header makes
+    a repeated POST return the first order (200) instead of creating another."""
+
     serializer_class = POSerializer
     permission_classes = VIEW_PURCHASING
     ordering = "-id"
@@ -207,8 +210,10 @@ class PurchaseOrderListApi(BaseListApi):
     def post(self, request: Request) -> Response:
         data = POInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = purchasing.po_create(**_po_values(data.validated_data, request))
-        return _po_response(request, order.pk, status.HTTP_201_CREATED)
+        order = purchasing.po_create(**_po_values(data.validated_data, request), key=_idempotency_key(request))
+        return _po_response(
+            request, order.pk, status.HTTP_200_OK if getattr(order, "replayed", False) else status.HTTP_201_CREATED
+        )
 
 
 class PurchaseOrderDetailApi(BaseRetrieveApi):

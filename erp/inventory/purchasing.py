@@ -130,9 +130,17 @@ def po_create(
     lines: Sequence[tuple[Variant, Decimal, Decimal]],
     expected_date: date | None = None,
     note: str = "",
+    key: str = "",
 ) -> PurchaseOrder:
-    """A draft order. `lines` are (variant, quantity, unit cost)."""
+    """A draft order. `lines` are (variant, quantity, unit cost). `key` (the API's Idempotency-Key): a repeat
+    returns the order the first request created (`order.replayed` tells which)."""
     _require(user, "inventory.manage_purchasing", _("You may not create purchase orders."))
+    create_key = f"{user.pk}:{key.strip()}" if key.strip() else None
+    if create_key:
+        existing = PurchaseOrder.objects.filter(create_key=create_key).first()
+        if existing is not None:
+            existing.replayed = True  # type: ignore[attr-defined]
+            return existing
     if not supplier.is_active:
         raise ValidationError({"supplier": _("This supplier is inactive.")})
     if not warehouse.is_active:
@@ -145,8 +153,10 @@ def po_create(
         expected_date=expected_date,
         note=note.strip(),
         created_by=user,
+        create_key=create_key,
     )
     order.save()
+    order.replayed = False  # type: ignore[attr-defined]
     _write_lines(order, lines)
     order.save(update_fields=["total"])
     PurchaseOrderEvent.objects.create(order=order, to_status=S.DRAFT, user=user)

@@ -335,6 +335,15 @@ def test_api_create_transition_and_receipts(po_setup: dict) -> None:
     )
     assert response.status_code == 201, response.content
     body = response.json()
+    payload = {
+        "supplier": s["supplier"].pk,
+        "warehouse": s["wh"].pk,
+        "lines": [{"variant": s["grey"].pk, "quantity": "1", "unit_cost": "3"}],
+    }
+    once = api.post("/api/v1/purchase-orders/", payload, format="json", HTTP_IDEMPOTENCY_KEY="create-1")
+    twice = api.post("/api/v1/purchase-orders/", payload, format="json", HTTP_IDEMPOTENCY_KEY="create-1")
+    assert once.status_code == 201 and twice.status_code == 200 and once.json()["id"] == twice.json()["id"]
+    assert PurchaseOrder.objects.count() == 2
     assert body["status"] == "draft" and body["allowed_transitions"] == ["approved", "cancelled"]
     pk = body["id"]
     conflict = api.post(f"/api/v1/purchase-orders/{pk}/transition/", {"to": "received"}, format="json")
