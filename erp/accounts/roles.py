@@ -99,6 +99,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "catalogue.print_labels",
         "catalogue.manage_design",
         "catalogue.manage_sync",
+        "inventory.view_purchasing",
+        "inventory.manage_purchasing",
+        "inventory.approve_purchases",
+        "inventory.adjust_stock",
     ),
     RoleKey.SALES_MANAGER: (
         "accounts.view_all_branches",
@@ -118,18 +122,24 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "inventory.manage_stock",
         "inventory.approve_transfers",
         "catalogue.print_labels",
+        "inventory.view_purchasing",
+        "inventory.manage_purchasing",
+        "inventory.approve_purchases",
+        "inventory.adjust_stock",
     ),
     RoleKey.FACTORY_RECEIVER: ("inventory.view_stock",),
     RoleKey.WAREHOUSE_STAFF: (
         "inventory.view_stock",
         "inventory.manage_stock",
         "catalogue.print_labels",
+        "inventory.view_purchasing",
     ),
     RoleKey.INSPECTION_MANAGER: ("inventory.view_stock", "customers.view_customers"),
     RoleKey.INSTALLATION_MANAGER: ("inventory.view_stock", "customers.view_customers"),
     RoleKey.EXTERNAL_SALES_DIRECTOR: ("customers.view_customers",),
     RoleKey.DECORATOR_DEPT_STAFF: ("customers.view_customers",),
     RoleKey.USER: ("accounts.view_dashboard",),
+    RoleKey.FACTORY_ACCOUNTANT: ("inventory.view_purchasing",),
 }
 
 
@@ -147,6 +157,11 @@ class Section:
 SECTIONS: list[Section] = [
     Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
     Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
+    Section("transfers", _("Transfers"), "inventory:transfer_list", "swap", "inventory.view_stock"),
+    Section("stock_alerts", _("Stock alerts"), "inventory:alert_list", "alert", "inventory.view_stock"),
+    Section("stock_counts", _("Stock counts"), "inventory:count_list", "box", "inventory.view_stock"),
+    Section("purchase_orders", _("Purchase orders"), "inventory:po_list", "shop", "inventory.view_purchasing"),
+    Section("suppliers", _("Suppliers"), "inventory:supplier_list", "people", "inventory.view_purchasing"),
     Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
     Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
     Section(

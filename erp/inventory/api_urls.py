@@ -15,3 +15,27 @@ urlpatterns = [
     path("transfers/<int:pk>/", apis.TransferDetailApi.as_view(), name="transfer-detail"),
     path("transfers/<int:pk>/transition/", apis.TransferTransitionApi.as_view(), name="transfer-transition"),
 ]
+
+# Stock operations (erp/inventory/ops_apis.py)
+from erp.inventory import ops_apis  # noqa: E402
+
+urlpatterns += [
+    path("suppliers/", ops_apis.SupplierListApi.as_view(), name="supplier-list"),
+    path("suppliers/<int:pk>/", ops_apis.SupplierDetailApi.as_view(), name="supplier-detail"),
+    path("purchase-orders/", ops_apis.PurchaseOrderListApi.as_view(), name="purchase-order-list"),
+    path("purchase-orders/<int:pk>/", ops_apis.PurchaseOrderDetailApi.as_view(), name="purchase-order-detail"),
+    path(
+        "purchase-orders/<int:pk>/transition/",
+        ops_apis.PurchaseOrderTransitionApi.as_view(),
+        name="purchase-order-transition",
+    ),
+    path("purchase-orders/<int:pk>/receipts/", ops_apis.PurchaseReceiptApi.as_view(), name="purchase-order-receipts"),
+    path("stock-counts/", ops_apis.StockCountListApi.as_view(), name="stock-count-list"),
+    path("stock-counts/<int:pk>/", ops_apis.StockCountDetailApi.as_view(), name="stock-count-detail"),
+    path("stock-counts/<int:pk>/lines/", ops_apis.StockCountLinesApi.as_view(), name="stock-count-lines"),
+    path(
+        "stock-counts/<int:pk>/transition/", ops_apis.StockCountTransitionApi.as_view(), name="stock-count-transition"
+    ),
+    path("stock-adjustments/", ops_apis.StockAdjustmentListApi.as_view(), name="stock-adjustment-list"),
+    path("stock-alerts/", ops_apis.StockAlertListApi.as_view(), name="stock-alert-list"),
+]

@@ -100,6 +100,9 @@ def generate(ctx: DemoContext) -> None:
             wholesale_price=Decimal(50 * i),
         )
     _transfers(ctx, warehouses)
+    from erp.inventory.demo_ops import generate_operations
+
+    generate_operations(ctx, warehouses)
     ctx.stdout.write(f"inventory: {Product.objects.count()} products, {len(warehouses)} warehouses")
 
 

@@ -155,7 +155,11 @@ class StockBalance(models.Model):
         verbose_name = _("stock balance")
         verbose_name_plural = _("stock balances")
         constraints = [models.UniqueConstraint(fields=["variant", "warehouse"], name="inv_balance_unique")]
-        indexes = [models.Index(fields=["warehouse", "variant"], name="inv_balance_warehouse")]
+        indexes = [
+            models.Index(fields=["warehouse", "variant"], name="inv_balance_warehouse"),
+            # Out-of-stock and negative balances (the alerts list): a small partial index.
+            models.Index(fields=["warehouse", "id"], condition=Q(quantity__lte=0), name="inv_balance_out"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.variant_id}@{self.warehouse_id}: {self.quantity}"
@@ -296,3 +300,202 @@ class TransferEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transfer_id}: {self.from_status} → {self.to_status}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Purchasing, stock counts (stock operations). Kept together at the end of the file.
+
+
+class Supplier(BaseModel):
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="inv_supplier_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PurchaseOrder(BaseModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    supplier = models.ForeignKey(
+        Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("destination warehouse"), on_delete=models.PROTECT, related_name="purchase_orders"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    expected_date = models.DateField(_("expected date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)  # kept by the service with the lines
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The API's Idempotency-Key of the request that created the order: a repeat returns this order.
+    create_key = models.CharField(max_length=120, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("purchase order")
+        verbose_name_plural = _("purchase orders")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["status", "-id"], name="inv_po_status"),
+            models.Index(fields=["supplier", "-id"], name="inv_po_supplier"),
+            models.Index(fields=["warehouse", "-id"], name="inv_po_warehouse"),
+        ]
+        permissions = [
+            ("view_purchasing", "Can view suppliers and purchase orders"),
+            ("manage_purchasing", "Can manage suppliers and purchase orders"),
+            ("approve_purchases", "Can approve purchase orders"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PurchaseOrderLine(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity ordered"), **QUANTITY)
+    unit_cost = models.DecimalField(_("unit cost"), **MONEY)
+    received_quantity = models.DecimalField(_("quantity received"), default=Decimal(0), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("purchase order line")
+        verbose_name_plural = _("purchase order lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="inv_po_line_positive"),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="inv_po_line_cost"),
+            models.CheckConstraint(
+                condition=Q(received_quantity__gte=0) & Q(received_quantity__lte=models.F("quantity")),
+                name="inv_po_line_received_range",
+            ),
+            models.UniqueConstraint(fields=["order", "variant"], name="inv_po_line_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.variant_id} × {self.quantity}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.quantity * self.unit_cost
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.quantity - self.received_quantity
+
+
+class PurchaseReceipt(models.Model):
+    """One delivery against a purchase order. `key` is the submission's idempotency key: a replay finds it."""
+
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.PROTECT, related_name="receipts")
+    key = models.CharField(max_length=80, unique=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purchase receipt")
+        verbose_name_plural = _("purchase receipts")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.pk}"
+
+
+class PurchaseReceiptLine(models.Model):
+    receipt = models.ForeignKey(PurchaseReceipt, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(PurchaseOrderLine, on_delete=models.PROTECT, related_name="receipt_lines")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="inv_po_receipt_line_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id}: {self.line_id} × {self.quantity}"
+
+
+class PurchaseOrderEvent(models.Model):
+    order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class StockCount(BaseModel):
+    """A count sheet: expected quantities are snapshot when it is opened; posting adjusts the differences once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        POSTED = "posted", _("Posted")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    warehouse = models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="stock_counts"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stock count")
+        verbose_name_plural = _("stock counts")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["warehouse", "-id"], name="inv_count_warehouse")]
+        permissions = [("adjust_stock", "Can post stock counts and adjust stock")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class StockCountLine(models.Model):
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, verbose_name=_("variant"), on_delete=models.PROTECT, related_name="+")
+    expected = models.DecimalField(_("expected"), **QUANTITY)
+    counted = models.DecimalField(_("counted"), null=True, blank=True, **QUANTITY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["count", "variant"], name="inv_count_line_once"),
+            models.CheckConstraint(
+                condition=Q(counted__isnull=True) | Q(counted__gte=0), name="inv_count_line_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count_id}: {self.variant_id}"
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.counted is None else self.counted - self.expected

@@ -105,3 +105,115 @@ def transfer_get_for_user(*, actor: Any, pk: int) -> Any:
         ),
         pk=pk,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stock operations: transfers (filtered), purchasing, counts, adjustments, alerts
+
+
+def transfer_list_filtered(*, actor: Any, filters: Any = None) -> QuerySet[Any]:
+    from erp.inventory.filters import TransferFilter
+
+    return apply_filter(TransferFilter, filters, transfer_list(actor=actor), actor=actor)
+
+
+def supplier_list(*, actor: Any, filters: Any = None) -> QuerySet[Any]:
+    from erp.inventory.filters import SupplierFilter
+    from erp.inventory.models import Supplier
+
+    return apply_filter(SupplierFilter, filters, Supplier.objects.all(), actor=actor)
+
+
+def supplier_get(*, pk: int) -> Any:
+    from erp.inventory.models import Supplier
+
+    return get_object_or_404(Supplier, pk=pk)
+
+
+def po_list(*, actor: Any, filters: Any = None) -> QuerySet[Any]:
+    """Purchase orders whose destination is a warehouse the user may see."""
+    from erp.inventory.filters import PurchaseOrderFilter
+    from erp.inventory.models import PurchaseOrder
+
+    qs = PurchaseOrder.objects.filter(warehouse__in=warehouse_list(actor=actor)).select_related(
+        "supplier", "warehouse", "created_by"
+    )
+    return apply_filter(PurchaseOrderFilter, filters, qs, actor=actor)
+
+
+def po_get_for_user(*, actor: Any, pk: int) -> Any:
+    from erp.inventory.models import PurchaseOrderEvent, PurchaseOrderLine, PurchaseReceipt, PurchaseReceiptLine
+
+    return get_object_or_404(
+        po_list(actor=actor).prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=PurchaseOrderLine.objects.select_related("variant", "variant__product").order_by("id"),
+            ),
+            Prefetch("events", queryset=PurchaseOrderEvent.objects.select_related("user").order_by("id")),
+            Prefetch(
+                "receipts",
+                queryset=PurchaseReceipt.objects.select_related("user")
+                .prefetch_related(Prefetch("lines", queryset=PurchaseReceiptLine.objects.order_by("id")))
+                .order_by("id"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def count_list(*, actor: Any, filters: Any = None) -> QuerySet[Any]:
+    from erp.inventory.filters import StockCountFilter
+    from erp.inventory.models import StockCount
+
+    qs = StockCount.objects.filter(warehouse__in=warehouse_list(actor=actor)).select_related(
+        "warehouse", "category", "created_by", "posted_by"
+    )
+    return apply_filter(StockCountFilter, filters, qs, actor=actor)
+
+
+def count_get_for_user(*, actor: Any, pk: int) -> Any:
+    from erp.inventory.models import StockCountLine
+
+    return get_object_or_404(
+        count_list(actor=actor).prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=StockCountLine.objects.select_related("variant", "variant__product").order_by("variant__code"),
+            )
+        ),
+        pk=pk,
+    )
+
+
+def adjustment_list(*, actor: Any, filters: Any = None) -> QuerySet[StockMovement]:
+    from erp.inventory.filters import AdjustmentFilter
+
+    qs = StockMovement.objects.filter(
+        warehouse__in=warehouse_list(actor=actor), kind=StockMovement.Kind.ADJUSTMENT
+    ).select_related("variant", "variant__product", "warehouse", "user")
+    return apply_filter(AdjustmentFilter, filters, qs, actor=actor)
+
+
+def alert_list(*, actor: Any, filters: Any = None) -> QuerySet[StockBalance]:
+    """Balances at or below zero, or below their product's minimum, in the user's warehouses (services excluded).
+    `state` is annotated: negative, out or low."""
+    from django.db.models import Case, CharField, F, Q, Value, When
+
+    from erp.inventory.filters import StockAlertFilter
+
+    qs = (
+        StockBalance.objects.filter(warehouse__in=warehouse_list(actor=actor))
+        .filter(Q(quantity__lte=0) | Q(quantity__lt=F("variant__product__minimum_stock")))
+        .exclude(variant__product__kind=Product.Kind.SERVICE)
+        .select_related("variant", "variant__product", "variant__product__category", "warehouse")
+        .annotate(
+            state=Case(
+                When(quantity__lt=0, then=Value("negative")),
+                When(quantity=0, then=Value("out")),
+                default=Value("low"),
+                output_field=CharField(),
+            )
+        )
+    )
+    return apply_filter(StockAlertFilter, filters, qs, actor=actor)

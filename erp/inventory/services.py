@@ -205,6 +205,7 @@ def _stock_apply_locked(*, lines: Sequence[StockLine], user: Any) -> StockResult
         if delta:
             StockBalance.objects.filter(pk=locked[pair].pk).update(quantity=F("quantity") + delta)
 
+    _raise_alerts(locked, running)
     movements = StockMovement.objects.bulk_create(
         StockMovement(
             variant_id=line.variant_id,
@@ -223,6 +224,18 @@ def _stock_apply_locked(*, lines: Sequence[StockLine], user: Any) -> StockResult
     by_key = {m.idempotency_key: m for m in movements} | done
     went_negative = [m for m in movements if m.balance_after < 0]
     return StockResult([by_key[k] for k in keys], False, went_negative)
+
+
+def _raise_alerts(locked: dict[tuple[int, int], StockBalance], running: dict[tuple[int, int], Decimal]) -> None:
+    """Alerts (after commit) for balances that fell below their minimum, to zero or below. Only a posting that
+    lowers a balance can cross, so a receipt costs no extra query."""
+    from erp.inventory.alerts import crossings, dispatch_on_commit
+
+    lowered = [pair for pair, after in running.items() if after < locked[pair].quantity]
+    if not lowered:
+        return
+    minimums = dict(Variant.objects.filter(pk__in={v for v, _ in lowered}).values_list("pk", "product__minimum_stock"))
+    dispatch_on_commit(crossings([(v, w, locked[(v, w)].quantity, running[(v, w)], minimums[v]) for v, w in lowered]))
 
 
 def stock_receive(
