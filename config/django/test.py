@@ -1,5 +1,8 @@
 """Tests: real PostgreSQL and Redis (started by bin/test), fast hashing, eager tasks unless a test asks for a worker."""
 
+import tempfile
+from pathlib import Path
+
 from config.env import env
 
 from .base import *  # noqa: F403
@@ -21,3 +24,6 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Each xdist worker has its own database; give it its own cache key space in the shared Redis too.
 CACHES["default"]["KEY_PREFIX"] = f"erp-test-{env.str('PYTEST_XDIST_WORKER', default='main')}"  # noqa: F405
+
+# Uploaded files (product photos, import files) go to a throwaway directory per xdist worker, never into the tree.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"erp-test-media-{env.str('PYTEST_XDIST_WORKER', default='main')}"

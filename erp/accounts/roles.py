@@ -129,3 +129,8 @@ SECTIONS: list[Section] = [
         "security", _("Security events"), "accounts:security_event_list", "shield", "accounts.view_security_events"
     ),
 ]
+
+# Catalogue data (Excel import; bulk prices use "inventory.change_prices"), appended to keep merges simple.
+ROLE_PERMISSIONS[RoleKey.SYSTEM_ADMIN] += ("inventory.import_catalogue",)
+ROLE_PERMISSIONS[RoleKey.FACTORY_MANAGER] += ("inventory.import_catalogue",)
+SECTIONS.append(Section("imports", _("Catalogue import"), "inventory:import_list", "box", "inventory.import_catalogue"))

@@ -15,3 +15,16 @@ urlpatterns = [
     path("transfers/<int:pk>/", apis.TransferDetailApi.as_view(), name="transfer-detail"),
     path("transfers/<int:pk>/transition/", apis.TransferTransitionApi.as_view(), name="transfer-transition"),
 ]
+
+# Catalogue data (erp/inventory/catalogue_apis.py).
+from erp.inventory import catalogue_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "products/<int:pk>/price-history/",
+        catalogue_apis.ProductPriceHistoryApi.as_view(),
+        name="product-price-history",
+    ),
+    path("bulk-price-updates/", catalogue_apis.BulkPriceUpdateListApi.as_view(), name="bulk-price-update-list"),
+    path("import-jobs/<int:pk>/", catalogue_apis.ImportJobDetailApi.as_view(), name="import-job-detail"),
+]

@@ -94,3 +94,8 @@ SPECS = [
         api=True,
     ),
 ]
+
+# Catalogue data (price history, bulk prices, images, import): erp/inventory/tests/catalogue_urlspecs.py.
+from erp.inventory.tests.catalogue_urlspecs import SPECS as CATALOGUE_SPECS  # noqa: E402
+
+SPECS += CATALOGUE_SPECS
