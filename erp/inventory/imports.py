@@ -516,8 +516,9 @@ def _check(row: Row, found: Lookups, *, defined_earlier: bool = False) -> None:
     required on its first row only (`defined_earlier`: an earlier row of the file creates it)."""
     product = found.products.get(row.product_code)
     if product is None and row.product_code and not defined_earlier:
+        wrong = {column for column, _message, _params in row.errors}
         for column in ("name", "retail_price", "wholesale_price"):
-            if column not in row.product:
+            if column not in row.product and column not in wrong:
                 row.error(column, M_REQUIRED_NEW)
         if not row.category_path:
             row.error("category", M_REQUIRED_NEW)
@@ -691,6 +692,7 @@ def _run_batch(job_id: int, header: Header, batch: list[tuple[int, tuple[Any, ..
     found = _lookups(rows, lock=True)
     errors: list[ImportRowError] = []
     touched: set[int] = set()
+    created: set[int] = set()
     for row in rows:
         _check(row, found)
         if row.errors:
@@ -707,14 +709,15 @@ def _run_batch(job_id: int, header: Header, batch: list[tuple[int, tuple[Any, ..
             reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(getattr(exc, "message", exc))
             errors.append(ImportRowError(job=job, row=row.number, message=M_ROW_FAILED, params={"reason": reason}))
             continue
-        touched.add(product_id)
         if outcome == "created":
             job.created += 1
+            created.add(product_id)
         elif outcome == "updated":
             job.updated += 1
+            touched.add(product_id)
     ImportRowError.objects.bulk_create(errors)
-    _refresh_search(touched)
-    _products_changed(touched)
+    _refresh_search(created)  # updates refresh their own search text; new products and colours need theirs
+    _products_changed(touched | created)
     job.processed += len(rows)
     job.error_count += len(errors)
     job.save(update_fields=["processed", "created", "updated", "error_count", "updated_at"])
