@@ -170,6 +170,9 @@ def product_update(*, actor: Any, product: Product, data: dict[str, Any]) -> Pro
     for name in ("name", "name_en", "material"):
         if isinstance(values.get(name), str):
             values[name] = values[name].strip()
+    for name in PRICE_FIELDS:
+        if name in values and (values[name] is None or values[name] < 0):
+            raise ValidationError({name: _("Prices cannot be negative.")})
     _require_price_permission(actor, [n for n in values if getattr(locked, n) != values[n]])
     changed = product_changes_apply(product=locked, data=values, user=actor, source=PriceChange.Source.MANUAL)
     if changed:
