@@ -104,6 +104,7 @@ def product_image_thumbnail(*, image_id: int) -> bool:
         has_alpha = upright.mode in {"RGBA", "LA", "P"}
         small = upright.convert("RGBA" if has_alpha else "RGB")
         small.thumbnail(THUMB_SIZE, Image.Resampling.LANCZOS)
+        small.info.clear()  # no EXIF (camera, GPS), ICC or XMP travels into the thumbnail
         out = io.BytesIO()
         small.save(out, format="WEBP", quality=THUMB_QUALITY, method=4)  # a fresh file: no EXIF, ICC or XMP
         size = small.size
