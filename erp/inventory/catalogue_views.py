@@ -227,7 +227,7 @@ def product_image_move(request: HttpRequest, product_pk: int, pk: int) -> HttpRe
 def import_list(request: HttpRequest) -> HttpResponse:
     """The jobs, newest first, and the upload form: an upload returns at once (the dry run is a task)."""
     require_perm(request.user, "inventory.import_catalogue")
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             job = imports.import_job_create(actor=request.user, file=form.cleaned_data["file"])

@@ -408,3 +408,10 @@ def test_import_job_api(importer: User, make_user: Callable[..., User], branch_a
     assert (
         bearer(make_user(RoleKey.SALESPERSON, branch=branch_a)).get(f"/api/v1/import-jobs/{job.pk}/").status_code == 403
     )
+
+
+def test_posting_without_a_file_names_the_field(importer: User, client: Client) -> None:
+    client.force_login(importer)
+    response = client.post("/inventory/imports/", {})
+    assert response.status_code == 400 and "file" in response.context["form"].errors
+    assert not ImportJob.objects.exists()
