@@ -1,5 +1,8 @@
 """Tests: real PostgreSQL and Redis (started by bin/test), fast hashing, eager tasks unless a test asks for a worker."""
 
+import tempfile
+from pathlib import Path
+
 from config.env import env
 
 from .base import *  # noqa: F403
@@ -29,3 +32,5 @@ WHATSAPP_API_BASE_URL = env.str("WHATSAPP_API_BASE_URL", default="http://127.0.0
 WHATSAPP_TOKEN = env.str("WHATSAPP_TOKEN", default="test-token")
 WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="test-app-secret")  # noqa: S105 - tests only
 WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="test-verify-token")  # noqa: S105 - tests only
+# Uploaded files (product photos, import files) go to a throwaway directory per xdist worker, never into the tree.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"erp-test-media-{env.str('PYTEST_XDIST_WORKER', default='main')}"

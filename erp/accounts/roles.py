@@ -172,3 +172,8 @@ SECTIONS: list[Section] = [
     Section("qr_labels", _("QR labels"), "catalogue:labels", "box", "catalogue.print_labels"),
     Section("catalogue_sync", _("Catalogue sync"), "catalogue:sync_status", "globe", "catalogue.manage_sync"),
 ]
+
+# Catalogue data (Excel import; bulk prices use "inventory.change_prices"), appended to keep merges simple.
+ROLE_PERMISSIONS[RoleKey.SYSTEM_ADMIN] += ("inventory.import_catalogue",)
+ROLE_PERMISSIONS[RoleKey.FACTORY_MANAGER] += ("inventory.import_catalogue",)
+SECTIONS.append(Section("imports", _("Catalogue import"), "inventory:import_list", "box", "inventory.import_catalogue"))

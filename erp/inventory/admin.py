@@ -57,3 +57,32 @@ class StockMovementAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "variant", "warehouse", "kind", "reason", "quantity", "balance_after", "reference"]
     list_filter = ["kind", "reason"]
     list_select_related = ["variant", "warehouse"]
+
+
+# Catalogue data: the history and audit rows are written by the services only; the admin can look.
+from erp.inventory.models import BulkPriceUpdate, ImportJob, PriceChange, ProductImage  # noqa: E402
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "product", "variant", "field", "old_value", "new_value", "source", "user"]
+    list_filter = ["source", "field"]
+    list_select_related = ["product", "variant", "user"]
+
+
+@admin.register(BulkPriceUpdate)
+class BulkPriceUpdateAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "category", "method", "direction", "amount", "product_count"]
+    list_select_related = ["user", "category"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "file_name", "status", "total", "processed", "created", "updated", "error_count"]
+    list_filter = ["status"]
+
+
+@admin.register(ProductImage)
+class ProductImageAdmin(ReadOnlyAdmin):
+    list_display = ["product", "variant", "position", "width", "height", "created_at"]
+    list_select_related = ["product", "variant"]

@@ -39,3 +39,16 @@ urlpatterns += [
     path("stock-adjustments/", ops_apis.StockAdjustmentListApi.as_view(), name="stock-adjustment-list"),
     path("stock-alerts/", ops_apis.StockAlertListApi.as_view(), name="stock-alert-list"),
 ]
+
+# Catalogue data (erp/inventory/catalogue_apis.py).
+from erp.inventory import catalogue_apis  # noqa: E402
+
+urlpatterns += [
+    path(
+        "products/<int:pk>/price-history/",
+        catalogue_apis.ProductPriceHistoryApi.as_view(),
+        name="product-price-history",
+    ),
+    path("bulk-price-updates/", catalogue_apis.BulkPriceUpdateListApi.as_view(), name="bulk-price-update-list"),
+    path("import-jobs/<int:pk>/", catalogue_apis.ImportJobDetailApi.as_view(), name="import-job-detail"),
+]

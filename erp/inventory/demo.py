@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from erp.core.demodata import DemoContext, Progress
-from erp.inventory import services
+from erp.inventory import catalogue_demo, services
 from erp.inventory.models import Product, StockMovement, Warehouse
 from erp.inventory.services import StockLine
 
@@ -103,6 +103,7 @@ def generate(ctx: DemoContext) -> None:
     from erp.inventory.demo_ops import generate_operations
 
     generate_operations(ctx, warehouses)
+    catalogue_demo.generate(ctx, warehouses)  # price history, a bulk price update, photos, a finished import
     ctx.stdout.write(f"inventory: {Product.objects.count()} products, {len(warehouses)} warehouses")
 
 

@@ -499,3 +499,231 @@ class StockCountLine(models.Model):
     @property
     def difference(self) -> Decimal | None:
         return None if self.counted is None else self.counted - self.expected
+
+
+# Catalogue data: price history and bulk price updates, product images, Excel import jobs.
+
+
+class BulkPriceUpdate(models.Model):
+    """The audit entry of one bulk price update: who, when, with which parameters, how many products changed.
+    Its PriceChange rows (`changes`) hold every old → new price it wrote."""
+
+    class Method(models.TextChoices):
+        PERCENT = "percent", _("Percentage")
+        FIXED = "fixed", _("Fixed amount")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Increase")
+        DOWN = "down", _("Decrease")
+
+    class Rounding(models.TextChoices):
+        CENTS = "0.01", _("To the piastre (0.01)")
+        HALF = "0.50", _("To the nearest half pound (0.50)")
+        POUND = "1", _("To the nearest pound")
+        FIVE = "5", _("To the nearest 5 pounds")
+        TEN = "10", _("To the nearest 10 pounds")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The category and everything below it."),
+    )
+    product_codes = models.JSONField(_("selected products"), default=list, blank=True)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    apply_retail = models.BooleanField(_("retail price"), default=True)
+    apply_wholesale = models.BooleanField(_("wholesale price"), default=False)
+    rounding = models.CharField(_("rounding"), max_length=6, choices=Rounding.choices, default=Rounding.CENTS)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    product_count = models.PositiveIntegerField(_("products changed"), default=0)
+    change_count = models.PositiveIntegerField(_("prices changed"), default=0)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("bulk price update")
+        verbose_name_plural = _("bulk price updates")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="inv_bulkprice_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.method} {self.direction} {self.amount}"
+
+
+class ImportJob(BaseModel):
+    """An Excel import of products, variants, prices and opening stock, run by a Celery worker in two phases:
+    a dry run (validation, per-row errors) and, once confirmed, the real run in batches."""
+
+    class Kind(models.TextChoices):
+        CATALOGUE = "catalogue", _("Catalogue (products, variants, prices, opening stock)")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Validating")
+        VALIDATED = "validated", _("Validated")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_hash = models.CharField(_("file hash"), max_length=64, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CATALOGUE)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    failure = models.CharField(_("failure"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "-id"], name="inv_importjob_status")]
+        permissions = [("import_catalogue", "Can import the catalogue from Excel")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in {self.Status.UPLOADED, self.Status.VALIDATING, self.Status.RUNNING}
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed * 100 / self.total) if self.total else 0
+
+
+class ImportRowError(models.Model):
+    """One problem found in one row of an import file. `message` is an untranslated message id (with %(name)s
+    placeholders filled from `params`), so each reader sees it in their own language."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row = models.PositiveIntegerField(_("row"))
+    column = models.CharField(_("column"), max_length=60, blank=True)
+    message = models.CharField(_("message"), max_length=255)
+    params = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import row error")
+        verbose_name_plural = _("import row errors")
+        ordering = ["row", "id"]
+        indexes = [models.Index(fields=["job", "row", "id"], name="inv_importerror_job_row")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row} {self.column}"
+
+
+class PriceChange(models.Model):
+    """One change of one price (a product's retail or wholesale price, or a variant's override), written by the
+    services on every change: manual edits, bulk updates and imports."""
+
+    class Field(models.TextChoices):
+        RETAIL = "retail", _("Retail price")
+        WHOLESALE = "wholesale", _("Wholesale price")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual")
+        BULK = "bulk", _("Bulk update")
+        IMPORT = "import", _("Import")
+
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="price_changes"
+    )
+    variant = models.ForeignKey(
+        Variant,
+        verbose_name=_("variant"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="price_changes",
+        help_text=_("Empty for the product's own price; set for a variant's override."),
+    )
+    field = models.CharField(_("price"), max_length=10, choices=Field.choices)
+    old_value = models.DecimalField(_("old price"), null=True, blank=True, **MONEY)
+    new_value = models.DecimalField(_("new price"), null=True, blank=True, **MONEY)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    bulk_update = models.ForeignKey(
+        BulkPriceUpdate, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    import_job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["product", "-id"], name="inv_pricechange_product"),
+            models.Index(fields=["bulk_update", "id"], name="inv_pricechange_bulk"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(old_value__isnull=True) | Q(old_value__gte=0))
+                & (Q(new_value__isnull=True) | Q(new_value__gte=0)),
+                name="inv_pricechange_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.field}: {self.old_value} → {self.new_value}"
+
+
+def _product_image_path(instance: "ProductImage", filename: str) -> str:
+    import uuid
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"products/originals/{instance.product_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class ProductImage(models.Model):
+    """A photo of a product (optionally of one colour). The thumbnail is made by a Celery task after upload."""
+
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE, related_name="images")
+    variant = models.ForeignKey(
+        Variant, verbose_name=_("colour"), null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
+    )
+    original = models.FileField(_("image"), upload_to=_product_image_path, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), blank=True, max_length=255)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    thumb_width = models.PositiveIntegerField(null=True, blank=True)
+    thumb_height = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+        ordering = ["product", "position", "id"]
+        indexes = [models.Index(fields=["product", "position", "id"], name="inv_productimage_order")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} #{self.position}"

@@ -15,7 +15,9 @@ from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.core.text import normalize_code
 from erp.inventory import selectors
+from erp.inventory.catalogue_views import product_gallery_context
 from erp.inventory.filters import MovementFilter, ProductFilter
+from erp.inventory.images import first_images
 from erp.inventory.models import Product, StockMovement, Variant
 
 PRODUCT_ORDERINGS = {"code": ("code", "id"), "name": ("name", "id"), "-updated": ("-updated_at", "-id")}
@@ -45,8 +47,14 @@ def product_list(request: HttpRequest) -> HttpResponse:
         products, order=PRODUCT_ORDERINGS.get(ordering, PRODUCT_ORDERINGS["code"]), cursor=request.GET.get("after")
     )
     stock = selectors.stock_by_product(product_ids=[p.pk for p in page.rows], warehouses=warehouses)
+    thumbs = first_images([p.pk for p in page.rows])  # one query for the page (catalogue data)
     rows = [
-        {"product": p, "stock": [stock[p.pk][w.pk] for w in warehouses], "total": sum(stock[p.pk].values())}
+        {
+            "product": p,
+            "stock": [stock[p.pk][w.pk] for w in warehouses],
+            "total": sum(stock[p.pk].values()),
+            "thumb": thumbs.get(p.pk),
+        }
         for p in page.rows
     ]
     query = request.GET.copy()
@@ -116,6 +124,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "product": product,
             "variants": [{"variant": v, "balances": balances.get(v.pk, [])} for v in variants],
             "movements": movements,
+            **product_gallery_context(request, product, variants),
         },
     )
 

@@ -47,6 +47,8 @@ class _Assets(HTMLParser):
                 self.has_icon_link = True
             if rels & self.FETCHING_RELS and a.get("href"):
                 self._add(a["href"])
+        elif tag == "img" and a.get("loading") == "lazy":
+            return  # content images (product thumbnails) load lazily: not part of the HTML + CSS + JS + fonts budget
         elif tag in {"script", "img", "iframe", "source", "video", "audio"} and a.get("src"):
             self._add(a["src"])
         elif tag == "use" and a.get("href") and not a["href"].startswith("#"):

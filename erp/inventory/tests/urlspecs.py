@@ -373,3 +373,7 @@ SPECS += [
     UrlSpec("api-inventory:stock-adjustment-list", VIEWERS, grow_adjustments, api=True, query="page_size=100"),
     UrlSpec("api-inventory:stock-alert-list", VIEWERS, grow_alerts, api=True, query="page_size=100"),
 ]
+# Catalogue data (price history, bulk prices, images, import): erp/inventory/tests/catalogue_urlspecs.py.
+from erp.inventory.tests.catalogue_urlspecs import SPECS as CATALOGUE_SPECS  # noqa: E402
+
+SPECS += CATALOGUE_SPECS
