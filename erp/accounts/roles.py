@@ -94,12 +94,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "customers.manage_customers",
         "customers.block_customers",
         "customers.export_customers",
+        "customers.manage_customer_types",
     ),
     RoleKey.SALES_MANAGER: (
         "accounts.view_all_branches",
         "accounts.view_security_events",
         "customers.block_customers",
         "customers.export_customers",
+        "customers.manage_customer_types",
     ),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users", "customers.export_customers"),
@@ -134,6 +136,7 @@ class Section:
 SECTIONS: list[Section] = [
     Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
     Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
+    Section("customers", _("Customers"), "customers:customer_list", "people", "customers.view_customers"),
     Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
     Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
     Section(
