@@ -320,3 +320,44 @@ def test_category_management_keeps_one_default(make_user: Callable[..., User], b
     assert response.status_code == 200 and "name" in response.context["form"].errors  # unique
     branch_manager = login(make_user(RoleKey.BRANCH_MANAGER, branch=branch_a))
     assert branch_manager.get("/customers/categories/").status_code == 403
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Demo data
+
+
+def test_demo_customers_are_realistic_and_numbered_from_the_counters() -> None:
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    from erp.core.models import Counter
+
+    call_command("demo_data", size="small", seed=3, stdout=io.StringIO())
+    customers = Customer.objects.select_related("branch", "customer_type", "created_by")
+    assert customers.count() == 60
+    assert set(customers.values_list("customer_type__code", flat=True)) >= {"retail", "wholesale"}
+    assert {"blocked", "inactive", "active"} >= set(customers.values_list("status", flat=True))
+    designer = CustomerType.objects.get(code="designer")
+    assert designer.pricing_type == "discount" and designer.discount_percentage == 10
+    assert designer.discount_warehouses.filter(is_official_fabric=True).exists()
+    assert not ContactPerson.objects.exclude(customer__customer_type__code="corporate").exists()
+    arabic = re.compile("[\u0600-\u06ff]")
+    for c in customers:
+        assert re.fullmatch(r"\+201[0125]\d{8}", c.phone) and arabic.search(c.name) and c.address
+        assert c.created_by is not None and c.created_by.branch_id == c.branch_id
+        assert c.search_text and c.code.startswith(c.branch.code + "-")
+    branches = Branch.objects.all()
+    assert {c.branch_id for c in customers} == {b.pk for b in branches}  # every demo branch
+    for branch in branches:
+        used = customers.filter(branch=branch).count()
+        assert Counter.objects.get(key=f"customers.customer:{branch.pk}").value == used
+    main = branches.order_by("pk")[0]
+    seller: Any = customers.filter(branch=main)[0].created_by
+    made = services.customer_create(
+        actor=seller, branch=main, name="عميل جديد", customer_type=designer, phone="01000000000"
+    )
+    last = Counter.objects.get(key=f"customers.customer:{main.pk}").value
+    assert made.code == f"{main.code}-{last:04d}" and last == customers.filter(branch=main).count()
+    assert not Customer.objects.filter(code=made.code).exclude(pk=made.pk).exists()

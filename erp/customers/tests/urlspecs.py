@@ -46,6 +46,17 @@ def corporate(world: World) -> dict[str, str]:
     return {"code": world.extra["corporate"].code}
 
 
+def demo_world(world: World) -> None:
+    """For the benchmark on demo data: a designer customer of branch A (the salesperson's when there is one) and a
+    corporate customer, taken from the demo customers instead of made."""
+    from erp.customers.models import Customer
+
+    here = Customer.objects.filter(branch=world.branch_a).order_by("pk")
+    designer = here.filter(customer_type__code="designer")
+    world.extra["customer"] = designer.filter(created_by=_seller(world)).first() or designer.first() or here.first()
+    world.extra["corporate"] = here.filter(customer_type__code="corporate").first() or world.extra["customer"]
+
+
 def grow(world: World, n: int) -> None:
     customer = target(world)
     factories.bulk_customers(count=n, branch=world.branch_a, created_by=_seller(world), type_codes=ALL_TYPES)
