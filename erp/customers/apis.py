@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from erp.accounts.access import require_perm
 from erp.accounts.models import Branch
+from erp.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from erp.api.idempotency import idempotent_create
 from erp.api.permissions import has_perm
 from erp.api.views import BaseApi, BaseListApi
 from erp.customers import selectors, services
@@ -131,9 +133,24 @@ class CustomerListApi(BaseListApi):
             help_text="Defaults to the caller's branch.",
         )
 
-    @extend_schema(request=InputSerializer, responses={201: CustomerDetailSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CustomerDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="A repeat with the same key returns the first result; a different body → 409.",
+            )
+        ],
+    )
     def post(self, request: Request) -> Response:
         require_perm(request.user, "customers.manage_customers")
+        return idempotent_create(request, scope="customers.create", create=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

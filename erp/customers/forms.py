@@ -17,8 +17,11 @@ TEL = {"inputmode": "tel", "dir": "ltr", "autocomplete": "off"}
 
 
 class CustomerForm(StyledFormMixin, forms.ModelForm[Customer]):
+    # The choices come from choice_querysets() when creating; editing drops the field (the branch never changes).
     branch: forms.ModelChoiceField[Branch] = forms.ModelChoiceField(
-        queryset=Branch.objects.none(), label=_("Branch"), empty_label=None
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Branch"),
+        empty_label=None,
     )
 
     class Meta:

@@ -132,3 +132,27 @@ def test_read_and_write_by_role(role: RoleKey, make_user: Callable[..., User], b
     type_admin = role in (RoleKey.SALES_MANAGER, RoleKey.SYSTEM_ADMIN)
     assert client.get("/customers/types/").status_code == (200 if type_admin else 403)
     assert client.get("/customers/categories/").status_code == (200 if type_admin else 403)
+
+
+def test_create_with_an_idempotency_key_creates_once(seller_a: User, branch_a: Branch) -> None:
+    retail = factories.customer_type("retail")
+    api = bearer(seller_a)
+    payload = {"name": "ريهام زكي", "customer_type": retail.pk, "phone": "01155556666"}
+    first = api.post("/api/v1/customers/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post("/api/v1/customers/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Customer.objects.count() == 1
+    other = api.post("/api/v1/customers/", {**payload, "name": "آخر"}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 409 and other.json()["error"]["code"] == "idempotency_key_reused"
+    assert Customer.objects.count() == 1
+
+
+def test_a_refused_create_does_not_burn_the_key(seller_a: User, branch_a: Branch) -> None:
+    retail = factories.customer_type("retail")
+    api = bearer(seller_a)
+    bad = {"name": "نورا", "customer_type": retail.pk, "phone": "12"}
+    assert api.post("/api/v1/customers/", bad, format="json", HTTP_IDEMPOTENCY_KEY="k-2").status_code == 400
+    good = {**bad, "phone": "01155557777"}
+    response = api.post("/api/v1/customers/", good, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert response.status_code == 201 and response.json()["code"] == f"{branch_a.code}-0001"  # no gap either
