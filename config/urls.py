@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("erp.notifications.urls")),
     path("tasks/", include("erp.outbox.urls")),
     path("whatsapp/", include("erp.integrations.whatsapp.urls")),
+    path("customers/", include("erp.customers.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -103,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "inventory.manage_purchasing",
         "inventory.approve_purchases",
         "inventory.adjust_stock",
+        "customers.manage_customer_types",
+        "inventory.import_catalogue",
     ),
     RoleKey.SALES_MANAGER: (
         "accounts.view_all_branches",
@@ -112,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "whatsapp.view_message_log",
         "catalogue.print_labels",
         "catalogue.manage_design",
+        "customers.manage_customer_types",
     ),
     RoleKey.REGION_MANAGER: ("accounts.manage_users", "accounts.manage_branches"),
     RoleKey.BRANCH_MANAGER: ("accounts.manage_users", "customers.export_customers"),
@@ -126,6 +129,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "inventory.manage_purchasing",
         "inventory.approve_purchases",
         "inventory.adjust_stock",
+        "inventory.import_catalogue",
     ),
     RoleKey.FACTORY_RECEIVER: ("inventory.view_stock",),
     RoleKey.WAREHOUSE_STAFF: (
@@ -157,11 +161,13 @@ class Section:
 SECTIONS: list[Section] = [
     Section("products", _("Products"), "inventory:product_list", "box", "inventory.view_stock"),
     Section("movements", _("Stock movements"), "inventory:movement_list", "swap", "inventory.view_stock"),
+    Section("customers", _("Customers"), "customers:customer_list", "people", "customers.view_customers"),
     Section("transfers", _("Transfers"), "inventory:transfer_list", "swap", "inventory.view_stock"),
     Section("stock_alerts", _("Stock alerts"), "inventory:alert_list", "alert", "inventory.view_stock"),
     Section("stock_counts", _("Stock counts"), "inventory:count_list", "box", "inventory.view_stock"),
     Section("purchase_orders", _("Purchase orders"), "inventory:po_list", "shop", "inventory.view_purchasing"),
     Section("suppliers", _("Suppliers"), "inventory:supplier_list", "people", "inventory.view_purchasing"),
+    Section("imports", _("Catalogue import"), "inventory:import_list", "box", "inventory.import_catalogue"),
     Section("users", _("Users"), "accounts:user_list", "people", "accounts.manage_users"),
     Section("branches", _("Branches"), "accounts:branch_list", "shop", "accounts.manage_branches"),
     Section(
@@ -172,8 +178,3 @@ SECTIONS: list[Section] = [
     Section("qr_labels", _("QR labels"), "catalogue:labels", "box", "catalogue.print_labels"),
     Section("catalogue_sync", _("Catalogue sync"), "catalogue:sync_status", "globe", "catalogue.manage_sync"),
 ]
-
-# Catalogue data (Excel import; bulk prices use "inventory.change_prices"), appended to keep merges simple.
-ROLE_PERMISSIONS[RoleKey.SYSTEM_ADMIN] += ("inventory.import_catalogue",)
-ROLE_PERMISSIONS[RoleKey.FACTORY_MANAGER] += ("inventory.import_catalogue",)
-SECTIONS.append(Section("imports", _("Catalogue import"), "inventory:import_list", "box", "inventory.import_catalogue"))

@@ -6,4 +6,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(("erp.accounts.api_urls", "api-accounts"))),
     path("api/v1/", include(("erp.inventory.api_urls", "api-inventory"))),
+    path("api/v1/", include(("erp.customers.api_urls", "api-customers"))),
 ]

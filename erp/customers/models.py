@@ -46,6 +46,7 @@ class CustomerType(BaseModel):
         verbose_name = _("customer type")
         verbose_name_plural = _("customer types")
         ordering = ["name"]
+        permissions = [("manage_customer_types", "Can manage customer types and categories")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(discount_percentage__gte=0, discount_percentage__lte=100),

@@ -10,6 +10,7 @@ from erp.accounts.scoping import register_scope
 
 DESIGNER = "designer"
 WHOLESALE = "wholesale"
+CORPORATE = "corporate"
 
 # Roles that see every customer (besides superusers and roles holding accounts.view_all_branches).
 COMPANY_WIDE = (RoleKey.SALES_MANAGER, RoleKey.INSPECTION_MANAGER, RoleKey.INSTALLATION_MANAGER)

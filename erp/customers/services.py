@@ -7,12 +7,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from erp.accounts.access import require_perm
+from erp.accounts.access import access_for, require_perm
 from erp.accounts.models import Branch
+from erp.accounts.scoping import branch_ids_in_scope, scope_for
 from erp.core.counters import counter_next
 from erp.core.phones import normalize_phone
-from erp.core.text import normalize_search
-from erp.customers.models import Customer, CustomerType
+from erp.core.text import normalize_code, normalize_search
+from erp.customers.models import (
+    ContactPerson,
+    Customer,
+    CustomerAccessLog,
+    CustomerCategory,
+    CustomerNote,
+    CustomerType,
+)
+from erp.customers.scoping import CORPORATE, WHOLESALE
 
 # Fields a caller may set on create/update besides the ones taken explicitly.
 EDITABLE_FIELDS = (
@@ -95,11 +104,14 @@ def customer_create(
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    allowed = branch_ids_in_scope(access_for(actor))
+    if allowed is not None and branch.pk not in allowed:
+        raise ValidationError({"branch": _("You cannot register customers in this branch.")})
     values: dict[str, Any] = {"name": (name or "").strip(), "customer_type": customer_type, "phone": phone, **fields}
     _normalise_phones(values, exclude_pk=None)
     customer = Customer(branch=branch, created_by=actor, updated_by=actor, **values)
     customer.code = "-"  # set below from the counter, once everything else is valid
-    customer.full_clean(exclude=["code"])
+    customer.full_clean(exclude=["code", "branch", "created_by", "updated_by"])  # set from trusted objects
     customer.code = f"{branch.code}-{counter_next(f'customers.customer:{branch.pk}'):04d}"
     customer.search_text = customer_search_text(customer)
     customer.save()
@@ -121,7 +133,9 @@ def customer_update(*, actor: Any, customer: Customer, **fields: Any) -> Custome
     for key, value in values.items():
         setattr(customer, key, value)
     customer.updated_by = actor
-    customer.full_clean()
+    # Code, branch and authorship never change here, and only the foreign keys given need checking.
+    fixed = ["code", "branch", "created_by", "updated_by"]
+    customer.full_clean(exclude=[*fixed, *(f for f in ("customer_type", "category") if f not in values)])
     customer.search_text = customer_search_text(customer)
     customer.save()
     return customer
@@ -162,3 +176,136 @@ def customer_type_price_discount(customer_type: CustomerType, *, warehouse_id: i
     if ids and warehouse_id not in ids:
         return Decimal("0")
     return customer_type.discount_percentage
+
+
+@transaction.atomic
+def customer_note_add(*, actor: Any, customer: Customer, text: str) -> CustomerNote:
+    require_perm(actor, "customers.view_customers")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the note first.")})
+    return CustomerNote.objects.create(customer=customer, text=text[:4000], created_by=actor)
+
+
+@transaction.atomic
+def customer_contacts_replace(*, actor: Any, customer: Customer, contacts: list[dict[str, Any]]) -> list[ContactPerson]:
+    """Replace a corporate customer's contact persons with `contacts` (name, title, phone, email, is_primary), in
+    order. At most one primary; phones normalised; nothing is written if any row is invalid."""
+    require_perm(actor, "customers.manage_customers")
+    if customer.customer_type.code != CORPORATE:
+        raise ValidationError(_("Only corporate customers have contact persons."))
+    rows: list[ContactPerson] = []
+    errors: dict[str, list[str]] = {}
+    for i, data in enumerate(contacts):
+        phone = data.get("phone") or ""
+        try:
+            phone = normalize_phone(phone)
+        except ValidationError as exc:
+            errors.setdefault(f"contacts.{i}.phone", []).extend(exc.messages)
+        rows.append(
+            ContactPerson(
+                customer=customer,
+                name=(data.get("name") or "").strip(),
+                title=(data.get("title") or "").strip(),
+                phone=phone,
+                email=data.get("email") or "",
+                position=i + 1,
+                is_primary=bool(data.get("is_primary")),
+            )
+        )
+    if sum(r.is_primary for r in rows) > 1:
+        errors.setdefault("is_primary", []).append(_("Only one contact person can be the primary one."))
+    for i, row in enumerate(rows):
+        try:
+            row.full_clean(exclude=["customer"], validate_constraints=False)
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(f"contacts.{i}.{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]
+    ContactPerson.objects.filter(customer=customer).delete()
+    return ContactPerson.objects.bulk_create(rows)
+
+
+def _type_values(values: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"code", "name", "name_en", "pricing_type", "discount_percentage", "badge_colour", "is_active"}
+    unknown = set(values) - allowed - {"discount_warehouses"}
+    if unknown:
+        raise TypeError(f"unknown customer type fields: {sorted(unknown)}")
+    return {k: v for k, v in values.items() if k in allowed}
+
+
+@transaction.atomic
+def customer_type_save(*, actor: Any, customer_type: CustomerType | None = None, **values: Any) -> CustomerType:
+    """Create (customer_type=None) or edit a customer type; a 'discount' type needs a percentage."""
+    require_perm(actor, "customers.manage_customer_types")
+    warehouses = values.pop("discount_warehouses", None)
+    obj = customer_type or CustomerType()
+    for key, value in _type_values(values).items():
+        setattr(obj, key, value)
+    if obj.pricing_type == "discount" and not obj.discount_percentage:
+        raise ValidationError({"discount_percentage": _("A discount type needs a percentage above zero.")})
+    if obj.pricing_type != "discount":
+        obj.discount_percentage = Decimal("0")
+    obj.full_clean()
+    obj.save()
+    if warehouses is not None:
+        obj.discount_warehouses.set(warehouses if obj.pricing_type == "discount" else [])
+    return obj
+
+
+@transaction.atomic
+def customer_category_save(
+    *, actor: Any, category: CustomerCategory | None = None, name: str, is_default: bool = False
+) -> CustomerCategory:
+    """Create or rename a category; making one the default takes the flag from the previous default."""
+    require_perm(actor, "customers.manage_customer_types")
+    obj = category or CustomerCategory()
+    obj.name = (name or "").strip()
+    obj.is_default = is_default
+    obj.full_clean(validate_constraints=False)
+    if is_default:
+        CustomerCategory.objects.filter(is_default=True).exclude(pk=obj.pk).update(is_default=False)
+    obj.save()
+    return obj
+
+
+def _lookup_allowed_by_phone(actor: Any, customer: Customer) -> bool:
+    """B §6.2: by phone, a user may open wholesale customers and their own customers (and those in scope)."""
+    if customer.customer_type.code == WHOLESALE or customer.created_by_id == getattr(actor, "pk", None):
+        return True
+    return scope_for(actor, "customers", Customer.objects.filter(pk=customer.pk)).exists()
+
+
+@transaction.atomic
+def customer_lookup(*, actor: Any, query: str, ip_address: str | None = None) -> Customer | None:
+    """Cross-branch lookup (B §6.2) by an exact customer code (any customer) or a phone (wholesale customers or the
+    user's own). A hit is written to CustomerAccessLog; a miss or a refusal returns None (the same answer, so the
+    lookup does not reveal whether a phone is registered)."""
+    require_perm(actor, "customers.view_customers")
+    raw = normalize_code(query)
+    if not raw:
+        return None
+    related = Customer.objects.select_related("branch", "customer_type", "category")
+    customer = related.filter(code=raw.upper()).first()
+    via = CustomerAccessLog.Via.CODE
+    if customer is None:
+        try:
+            phone = normalize_phone(raw)
+        except ValidationError:
+            return None
+        found = (related.filter(phone=phone) | related.filter(phone2=phone)).order_by("pk").first() if phone else None
+        if found is None or not _lookup_allowed_by_phone(actor, found):
+            return None
+        customer, via = found, CustomerAccessLog.Via.PHONE
+    user_branch_id = getattr(actor, "branch_id", None)
+    CustomerAccessLog.objects.create(
+        user=actor,
+        user_branch_id=user_branch_id,
+        customer=customer,
+        customer_branch_id=customer.branch_id,
+        is_cross_branch=customer.branch_id != user_branch_id,
+        via=via,
+        ip_address=ip_address or None,
+    )
+    return customer

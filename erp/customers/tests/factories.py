@@ -27,7 +27,29 @@ def customer(*, branch: Branch, created_by: Any = None, type_code: str = "retail
         "credit_limit": Decimal("0"),
     }
     values.update(fields)
-    obj = Customer(code=f"{branch.code}-T{n:05d}", branch=branch, created_by=created_by, **values)
+    values.setdefault("code", f"{branch.code}-T{n:05d}")
+    obj = Customer(branch=branch, created_by=created_by, **values)
     obj.search_text = customer_search_text(obj)
     obj.save()
     return obj
+
+
+def bulk_customers(
+    *, count: int, branch: Branch, created_by: Any = None, type_codes: tuple[str, ...] = ("retail",)
+) -> list[Customer]:
+    """`count` customers in one insert, cycling through `type_codes`."""
+    types = [customer_type(code) for code in type_codes]
+    rows = []
+    for i in range(count):
+        n = next(_seq)
+        obj = Customer(
+            code=f"{branch.code}-B{n:06d}",
+            name=f"عميل {n}",
+            phone=f"+2011{n:08d}",
+            branch=branch,
+            created_by=created_by,
+            customer_type=types[i % len(types)],
+        )
+        obj.search_text = customer_search_text(obj)
+        rows.append(obj)
+    return Customer.objects.bulk_create(rows)

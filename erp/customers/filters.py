@@ -1,0 +1,63 @@
+"""Customer list filters (pages and API): Arabic-normalised search over name, code and phones, and field filters."""
+
+import re
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from erp.accounts.models import Branch
+from erp.core.filters import StyledFilterSet
+from erp.core.phones import normalize_phone
+from erp.core.text import normalize_search
+from erp.customers.models import Customer, CustomerCategory, CustomerType
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s\-()]{6,}$")
+
+
+def search_terms(value: str) -> str:
+    """The normalised search term: Arabic letters folded; a phone typed with spaces or dashes is compacted, and a
+    complete number in any form (01…, +20…, Arabic digits) is searched in its E.164 form."""
+    term = normalize_search(value)
+    if term and _PHONE_LIKE.match(term):
+        compact = re.sub(r"[\s\-()]", "", term)
+        try:
+            e164 = normalize_phone(compact)
+        except ValidationError:
+            return compact
+        return e164 or compact
+    return term
+
+
+def branch_choices_for(request: Any) -> QuerySet[Branch]:
+    from erp.accounts.scoping import scope_for
+
+    if request is None:
+        return Branch.objects.none()
+    return scope_for(request.user, "branches", Branch.objects.filter(is_active=True)).order_by("code")
+
+
+class CustomerFilter(StyledFilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    branch = django_filters.ModelChoiceFilter(
+        queryset=lambda request: branch_choices_for(request), label=_("Branch"), empty_label=_("All branches")
+    )
+    customer_type = django_filters.ModelChoiceFilter(
+        queryset=CustomerType.objects.order_by("name"), label=_("Type"), empty_label=_("All types")
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=CustomerCategory.objects.order_by("name"), label=_("Category"), empty_label=_("All categories")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Customer.Status.choices, label=_("Status"), empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["search", "branch", "customer_type", "category", "status"]
+
+    def filter_search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
+        term = search_terms(value)
+        return queryset.filter(search_text__contains=term) if term else queryset
