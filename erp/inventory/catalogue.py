@@ -49,11 +49,13 @@ SEARCH_FIELDS = {"name", "name_en", "material", "colour", "barcode"}
 
 
 def _products_changed(product_ids: Iterable[int]) -> None:
-    """Every product write of the catalogue-data services ends here (updates, prices, images, imports).
+    """Every product write of the catalogue-data services ends here (updates, prices, images, imports): the public
+    catalogue's edge outbox gets one entry per product, in the caller's transaction."""
+    from erp.catalogue.sync import catalogue_mark_changed
 
-    Wired to the catalogue sync by the integrator (erp.catalogue.sync.catalogue_mark_changed); nothing else yet.
-    """
-    return None
+    ids = sorted(set(product_ids))
+    if ids:
+        catalogue_mark_changed(product_ids=ids)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -121,7 +121,9 @@ def _transfers(ctx: DemoContext, warehouses: list[Warehouse]) -> None:
     source.staff.add(keeper)
     destination.staff.add(keeper)
     stocked = list(
-        StockBalance.objects.filter(warehouse=source, quantity__gte=10).select_related("variant").order_by("pk")[:12]
+        StockBalance.objects.filter(warehouse=source, quantity__gte=10)
+        .select_related("variant")
+        .order_by("variant__code")[:12]  # codes, not ids: the seed must reproduce the data
     )
     status = Transfer.Status
     paths = [

