@@ -25,12 +25,36 @@ def normalize_product_code(code: str) -> str:
 
 
 def product_images(*, product_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    """Photos of the cards, {product id: [{"url", "width", "height", "alt"}, …]} in display order.
+    """Photos of the cards, {product id: [{"url", "width", "height", "alt"}, …]} in display order: one query over
+    the image table for all `product_ids`, thumbnails only (an image whose thumbnail is not made yet is left out)."""
+    from django.urls import reverse
 
-    This is the one place to plug the product images in (a single query over the image table for all
-    `product_ids`, thumbnails only). Until the inventory image model exists, products have no photos here.
-    """
-    return {}
+    from erp.inventory.models import ProductImage
+
+    out: dict[int, list[dict[str, Any]]] = {}
+    rows = (
+        ProductImage.objects.filter(product_id__in=product_ids)
+        .exclude(thumbnail="")
+        .order_by("product_id", "position", "id")
+        .values_list("pk", "product_id", "thumb_width", "thumb_height")
+    )
+    for pk, product_id, width, height in rows:
+        url = reverse("catalogue_public:photo", kwargs={"pk": pk})
+        out.setdefault(product_id, []).append({"url": url, "width": width, "height": height, "alt": ""})
+    return out
+
+
+def public_photo_name(*, pk: int) -> str | None:
+    """The stored thumbnail of image `pk` when its product is public (active), else None."""
+    from erp.inventory.models import ProductImage
+
+    name = (
+        ProductImage.objects.filter(pk=pk, product__is_active=True)
+        .exclude(thumbnail="")
+        .values_list("thumbnail", flat=True)
+        .first()
+    )
+    return name or None
 
 
 def _variant_price(variant: Variant, product: Product) -> Decimal:

@@ -8,6 +8,7 @@ from csp.constants import NONE, SELF
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -87,6 +88,21 @@ def product_qr(request: HttpRequest, code: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{card["code"]}.png"'
     response["ETag"] = etag
     return _public(response, QR_MAX_AGE)
+
+
+PHOTO_MAX_AGE = 60 * 60 * 24  # a deleted photo or a deactivated product disappears from shelves within a day
+
+
+@require_safe
+def product_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A product photo's thumbnail, public only while its product is active (originals are never public)."""
+    name = selectors.public_photo_name(pk=pk)
+    if name is None or not default_storage.exists(name):
+        raise Http404
+    with default_storage.open(name, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="image/webp")
+    response["Content-Disposition"] = f'inline; filename="{pk}.webp"'
+    return _public(response, PHOTO_MAX_AGE)
 
 
 @require_safe

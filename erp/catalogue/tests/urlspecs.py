@@ -50,6 +50,8 @@ SPECS = [
     UrlSpec("catalogue_public:qr", PUBLIC, grow, kwargs=code),
     UrlSpec("catalogue_public:theme", PUBLIC, grow),
     UrlSpec("catalogue_public:logo", PUBLIC, grow, status=404),  # no logo uploaded: served logos are tested apart
+    # No image of that id: served photos are tested in erp/catalogue/tests/test_photos.py.
+    UrlSpec("catalogue_public:photo", PUBLIC, grow, kwargs=lambda world: {"pk": 999_999}, status=404),
     UrlSpec("catalogue:labels", LABELERS, grow),
     UrlSpec("catalogue:labels", LABELERS, grow, query="search=blk&page=2"),
     UrlSpec("catalogue:design", DESIGNERS, grow),
