@@ -116,9 +116,7 @@ def _transfers(ctx: DemoContext, warehouses: list[Warehouse]) -> None:
     source, destination = warehouses[0], warehouses[1]
     source.staff.add(keeper)
     destination.staff.add(keeper)
-    stocked = list(
-        StockBalance.objects.filter(warehouse=source, quantity__gte=10).select_related("variant").order_by("pk")[:12]
-    )
+    stocked = list(StockBalance.objects.filter(warehouse=source, quantity__gte=10).select_related("variant")[:12])
     status = Transfer.Status
     paths = [
         [],
