@@ -115,7 +115,37 @@ def customer_create(
     customer.code = f"{branch.code}-{counter_next(f'customers.customer:{branch.pk}'):04d}"
     customer.search_text = customer_search_text(customer)
     customer.save()
+    _customer_created_side_effects(customer=customer, actor=actor)
     return customer
+
+
+def _customer_created_side_effects(*, customer: Customer, actor: Any) -> None:
+    """In the creating transaction, through the outbox (sent after commit by workers, never in the request): the
+    branch's managers and salespeople are notified, and the customer gets the WhatsApp welcome when it is enabled."""
+    from django.urls import reverse
+
+    from erp.integrations.whatsapp.models import Event
+    from erp.integrations.whatsapp.services import whatsapp_queue_template
+    from erp.notifications.models import Kind
+    from erp.notifications.services import notify
+
+    notify(
+        kind=Kind.CUSTOMER,
+        title=_("New customer %(code)s") % {"code": customer.code},
+        body=customer.name,
+        link=reverse("customers:customer_detail", kwargs={"code": customer.code}),
+        actor=actor,
+        branch=customer.branch_id,
+        event="customer_created",
+        idempotency_key=f"customer:{customer.pk}:created",
+    )
+    whatsapp_queue_template(
+        event=Event.WELCOME,
+        phone=customer.phone,
+        params={"customer_name": customer.name},
+        related=customer,
+        idempotency_key=f"customer:{customer.pk}:welcome",
+    )
 
 
 @transaction.atomic
