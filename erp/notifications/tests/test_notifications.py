@@ -164,14 +164,15 @@ def test_bell_refuses_anonymous(client: Any) -> None:
 
 
 def test_list_filters_and_mark_all_read(client: Any, seller_a: User, seller_b: User) -> None:
-    _deliver([seller_a, seller_b])
+    # Titles no UI string contains (the Arabic menu says "التنبيهات", which contains "تنبيه").
+    _deliver([seller_a, seller_b], title="رسالة-النظام-١")
     services.notification_deliver(
         idempotency_key="o",
-        payload={"kind": Kind.ORDER, "priority": Priority.URGENT, "title": "عاجل", "user_ids": [seller_a.pk]},
+        payload={"kind": Kind.ORDER, "priority": Priority.URGENT, "title": "طلب-عاجل-٢", "user_ids": [seller_a.pk]},
     )
     client.force_login(seller_a)
-    page = client.get("/notifications/?kind=order")
-    assert "عاجل" in page.content.decode() and "تنبيه" not in page.content.decode()
+    page = client.get("/notifications/?kind=order").content.decode()
+    assert "طلب-عاجل-٢" in page and "رسالة-النظام-١" not in page
     assert client.post("/notifications/read-all/").status_code == 302
     assert not NotificationRecipient.objects.filter(user=seller_a, read_at__isnull=True).exists()
     assert NotificationRecipient.objects.filter(user=seller_b, read_at__isnull=True).count() == 1  # others untouched
