@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "erp.accounts",
     "erp.inventory",
     "erp.customers",
+    "erp.orders",
     "erp.api",
 ]
 
