@@ -7,3 +7,4 @@ urlpatterns = [
     path("api/v1/", include(("erp.accounts.api_urls", "api-accounts"))),
     path("api/v1/", include(("erp.inventory.api_urls", "api-inventory"))),
 ]
+urlpatterns += [path("api/v1/", include(("erp.orders.api_urls", "api-orders")))]

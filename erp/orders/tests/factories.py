@@ -103,3 +103,62 @@ def preview_total(s: Shop, items: Sequence[services.ItemInput]) -> Decimal:
         for i in items
     ]
     return services.compute_totals(lines).total
+
+
+def bulk_orders(s: Shop, creator: Any, count: int, *, order_type: str = Order.Type.TAILORING) -> list[Order]:
+    """Many orders (two items, a payment and a timeline row each) in a handful of queries, for size tests."""
+    from django.utils import timezone
+
+    from erp.orders.models import OrderEvent, OrderItem, Payment, PaymentAllocation
+
+    today = timezone.localdate()
+    start = next(_seq)
+    orders = Order.objects.bulk_create(
+        Order(
+            number=f"{s.customer.code}-B{start}-{n}",
+            customer=s.customer,
+            branch=s.branch,
+            salesperson=s.salesperson,
+            created_by=creator,
+            order_type=order_type,
+            status=Order.Status.PENDING_APPROVAL,
+            order_date=today,
+            expected_delivery_date=today,
+            invoice_numbers=f"BI{start}-{n}",
+            subtotal=Decimal("300.00"),
+            total=Decimal("300.00"),
+            paid=Decimal("150.00"),
+            balance=Decimal("150.00"),
+            search_text=f"{s.customer.code}-b{start}-{n}".lower(),
+        )
+        for n in range(count)
+    )
+    v1, v2 = s.fabrics[0], s.fabrics[1]
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=o,
+            position=p,
+            variant=v,
+            warehouse=s.warehouse,
+            name="قماش",
+            code=v.code,
+            quantity=Decimal(1),
+            unit_price=Decimal("150.00"),
+            gross=Decimal("150.00"),
+            discount_amount=Decimal("0.00"),
+            net=Decimal("150.00"),
+        )
+        for o in orders
+        for p, v in ((1, v1), (2, v2))
+    )
+    OrderEvent.objects.bulk_create(
+        OrderEvent(order=o, kind=OrderEvent.Kind.CREATED, to_status=o.status, user=creator) for o in orders
+    )
+    payments = Payment.objects.bulk_create(
+        Payment(customer=s.customer, order=o, amount=Decimal("150.00"), payment_date=today, created_by=creator)
+        for o in orders
+    )
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(payment=p, order=o, amount=p.amount) for p, o in zip(payments, orders, strict=True)
+    )
+    return orders
