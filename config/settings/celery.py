@@ -52,4 +52,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "erp.accounts.tasks.security_events_prune",
         "schedule": crontab(hour=3, minute=30),
     },
+    # https://crontab.guru/#45_3_*_*_*
+    "api-idempotency-records-prune": {
+        "task": "erp.api.tasks.idempotency_records_prune",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }

@@ -16,6 +16,8 @@ import { showToast, showAutoToasts } from './toasts.js'
 
 // htmx: CSP-safe settings (the <meta name="htmx-config"> in base.html sets the same; this is the safety net).
 // No eval (hx-on / js: values would need 'unsafe-eval'), no <script> execution from swapped HTML, no <style> tag.
+// The global that htmx's own UMD build would set: browser tests and the console use it.
+window.htmx = htmx
 htmx.config.allowEval = false
 htmx.config.allowScriptTags = false
 htmx.config.includeIndicatorStyles = false
