@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from erp.accounts.access import require_perm
 from erp.accounts.scoping import scope_for
+from erp.api.idempotency import idempotent_create
 from erp.api.permissions import has_perm
 from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
 from erp.customers.models import Customer
@@ -399,7 +400,11 @@ class OrderListApi(BaseListApi):
 
     @extend_schema(request=OrderInputSerializer, responses={201: OrderDetailSerializer})
     def post(self, request: Request) -> Response:
+        """Accepts an `Idempotency-Key` header: a repeat returns the first order instead of placing another."""
         require_perm(request.user, "orders.place_orders")
+        return idempotent_create(request, scope="orders.create", create=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = OrderInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         order = place_from_data(user=request.user, data=data.validated_data)
@@ -477,6 +482,9 @@ class OrderPaymentListApi(_OrderSubList):
     @extend_schema(request=PaymentInputSerializer, responses={201: PaymentSerializer})
     def post(self, request: Request, pk: int) -> Response:
         require_perm(request.user, "orders.record_payments")
+        return idempotent_create(request, scope="orders.payment", create=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         order = self.order()
         data = PaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -515,6 +523,9 @@ class PaymentListApi(BaseListApi):
     @extend_schema(request=PaymentInputSerializer, responses={201: PaymentSerializer})
     def post(self, request: Request) -> Response:
         require_perm(request.user, "orders.record_payments")
+        return idempotent_create(request, scope="orders.payment", create=lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         data = PaymentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -2,6 +2,7 @@
 payments, promo codes, scoping (404 outside it, 403 without the permission)."""
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -162,3 +163,25 @@ def test_promo_codes_need_the_permission(seller_a: User, sales_boss: User) -> No
     response = client_for(sales_boss).post(f"/api/v1/promo-codes/{pk}/cancel/")
     assert response.status_code == 200 and response.json()["status"] == "cancelled"
     assert PromoCode.objects.get().status == PromoCode.Status.CANCELLED
+
+
+def test_idempotency_key_replays_order_and_payment(shop: Shop, seller_a: User) -> None:
+    client = client_for(seller_a)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "order-1"}
+    first = client.post("/api/v1/orders/", body(shop), format="json", **headers)
+    again = client.post("/api/v1/orders/", body(shop), format="json", **headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again["Idempotent-Replayed"] == "true"
+    assert Order.objects.count() == 1
+    other = client.post("/api/v1/orders/", body(shop, notes="x"), format="json", **headers)
+    assert other.status_code == 409
+    pay = {"customer": shop.customer.pk, "amount": "10.00"}
+    one = client.post("/api/v1/payments/", pay, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
+    two = client.post("/api/v1/payments/", pay, format="json", HTTP_IDEMPOTENCY_KEY="pay-1")
+    assert one.status_code == two.status_code == 201 and one.json()["id"] == two.json()["id"]
+    url = f"/api/v1/orders/{first.json()['id']}/payments/"
+    three = client.post(url, pay, format="json", HTTP_IDEMPOTENCY_KEY="pay-2")
+    four = client.post(url, pay, format="json", HTTP_IDEMPOTENCY_KEY="pay-2")
+    assert three.json()["id"] == four.json()["id"]
+    order = Order.objects.get()
+    assert order.paid == Decimal("320.00") and Payment.objects.count() == 3
