@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("erp.accounts.urls")),
     path("inventory/", include("erp.inventory.urls")),
+    path("orders/", include("erp.orders.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

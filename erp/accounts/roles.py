@@ -178,3 +178,7 @@ _ORDER_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 for _role, _perms in _ORDER_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, ()) + _perms
+SECTIONS += [
+    Section("orders", _("Orders"), "orders:order_list", "curtain", "orders.view_orders"),
+    Section("promo_codes", _("Promo codes"), "orders:promo_list", "key", "orders.issue_promo_codes"),
+]

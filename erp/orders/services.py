@@ -507,7 +507,7 @@ def order_place(
             kind=OrderEvent.Kind.CREATED,
             to_status=status,
             user=actor,
-            details={"number": number, "type": order_type, "total": str(totals.total), "items": len(built)},
+            details={"number": number, "type": order_type, "total": str(totals.total), "lines": len(built)},
         )
     ]
     if promo is not None:

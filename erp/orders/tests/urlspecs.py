@@ -141,3 +141,83 @@ SPECS = [
         api=True,
     ),
 ]
+
+
+def a_tailoring_order_with_a_room(world: World) -> dict[str, int]:
+    """An order with a curtain room (fabric tied to an item, an accessory) for the contract print."""
+    from erp.orders.models import CurtainAccessory, CurtainFabric, CurtainRoom
+
+    an_order(world)
+    order = world.extra["order"]
+    if "room" not in world.extra:
+        room = CurtainRoom.objects.create(order=order, room_name="الصالة", width_cm=300, height_cm=260)
+        CurtainFabric.objects.create(room=room, fabric_type="light", order_item=order.items.first(), meters=1)
+        CurtainAccessory.objects.create(room=room, name="مجرى", quantity=2)
+        world.extra["room"] = room
+    return {"pk": order.pk}
+
+
+def grow_rooms(world: World, n: int) -> None:
+    """More rooms, fabrics and accessories on the same order (the contract lists them all)."""
+    from erp.orders.models import CurtainAccessory, CurtainFabric, CurtainRoom
+
+    a_tailoring_order_with_a_room(world)
+    order = world.extra["order"]
+    rooms = CurtainRoom.objects.bulk_create(
+        CurtainRoom(order=order, room_name=f"غرفة {i}", width_cm=200, height_cm=250) for i in range(n)
+    )
+    item = order.items.first()
+    CurtainFabric.objects.bulk_create(
+        CurtainFabric(room=r, fabric_type="heavy", order_item=item, meters=1) for r in rooms
+    )
+    CurtainAccessory.objects.bulk_create(CurtainAccessory(room=r, name="حلق", quantity=10) for r in rooms)
+
+
+def grow_with_rooms(world: World, n: int) -> None:
+    grow_one_order(world, n)
+    grow_rooms(world, n)
+
+
+PAGE_VIEWERS = VIEWERS
+SPECS += [
+    UrlSpec("orders:order_list", PAGE_VIEWERS, grow),
+    UrlSpec(
+        "orders:order_list",
+        (SUPERUSER, SELLER),
+        grow,
+        query="search=b&status=pending_approval&priority=normal&has_balance=true&overdue=false&ordering=-total",
+    ),
+    UrlSpec("orders:order_list", (SUPERUSER, RoleKey.BRANCH_MANAGER.value), grow, query="export=xlsx"),
+    UrlSpec("orders:order_list_type", PAGE_VIEWERS, grow, kwargs=lambda w: {"order_type": "tailoring"}),
+    UrlSpec("orders:order_detail", PAGE_VIEWERS, grow_with_rooms, kwargs=a_tailoring_order_with_a_room),
+    UrlSpec(
+        "orders:order_transition",
+        (SUPERUSER, RoleKey.BRANCH_MANAGER.value),
+        grow_one_order,
+        kwargs=an_order,
+        method="post",
+        data=lambda w: {"to": "delivered"},
+        status=302,  # refused (not allowed from awaiting approval): a message and back to the order
+    ),
+    UrlSpec(
+        "orders:payment_add",
+        (SUPERUSER, SELLER),
+        grow_one_order,
+        kwargs=an_order,
+        method="post",
+        data=lambda w: {"amount": "0", "method": "cash"},
+        status=400,  # refused: the detail page again with the error next to the field
+    ),
+    UrlSpec("orders:order_invoice", PAGE_VIEWERS, grow_one_order, kwargs=an_order),
+    UrlSpec("orders:order_contract", PAGE_VIEWERS, grow_with_rooms, kwargs=a_tailoring_order_with_a_room),
+    UrlSpec("orders:promo_list", PROMO, grow_promos),
+    UrlSpec(
+        "orders:promo_list",
+        PROMO,
+        grow_promos,
+        method="post",
+        data=lambda w: {"discount_percent": "30", "expires_at": "2000-01-01T00:00"},
+        status=400,
+    ),
+    UrlSpec("orders:promo_cancel", PROMO, grow_promos, kwargs=a_cancelled_promo, method="post", status=302),
+]
