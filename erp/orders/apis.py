@@ -32,8 +32,8 @@ from erp.orders.models import (
 from erp.orders.transitions import order_allowed_targets, order_transition
 
 VIEW_ORDERS: list[type[BasePermission]] = [IsAuthenticated, has_perm("orders.view_orders")]
-MONEY = {"max_digits": 12, "decimal_places": 2}
-QTY = {"max_digits": 14, "decimal_places": 3}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
+QTY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
 
 # ---------------------------------------------------------------------------------------------------------------

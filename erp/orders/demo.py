@@ -164,7 +164,7 @@ def _placed_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesp
             order_type=order_type,
             items=items,
             branch=customer.branch,
-            salesperson=(sellers.get(customer.branch_id) or [None])[0],
+            salesperson=next(iter(sellers.get(customer.branch_id, [])), None),
             priority=Order.Priority.VIP if n % 5 == 0 else Order.Priority.NORMAL,
             invoice_numbers=[f"D{n + 1:04d}"] if order_type != T.INSPECTION else [],
             promo_code=promo,
@@ -286,7 +286,7 @@ def _bulk_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesper
                 if o.paid
             )
             PaymentAllocation.objects.bulk_create(
-                PaymentAllocation(payment=p, order_id=p.order_id, amount=p.amount) for p in payments
+                PaymentAllocation(payment=p, order=p.order, amount=p.amount) for p in payments
             )
             OrderEvent.objects.bulk_create(
                 OrderEvent(

@@ -496,8 +496,8 @@ def order_place(
     order.save()
     if numbers:
         _write_invoices(order, numbers)
-    for item in built:
-        item.order = order
+    for line in built:
+        line.order = order
     OrderItem.objects.bulk_create(built)
     _write_rooms(order, rooms, built)
 
@@ -564,8 +564,8 @@ def handoffs_for(order_type: str, items: Sequence[OrderItem]) -> list[str]:
     """Inspection orders need an inspection; every other order with goods needs cutting; installation, tailoring
     and accessory orders need a factory order (B §4.4, A.3-2)."""
     if order_type == T.INSPECTION:
-        return [OrderHandoff.Kind.INSPECTION]
-    out = []
+        return [OrderHandoff.Kind.INSPECTION.value]
+    out: list[str] = []
     if any(i.kind != OrderItem.Kind.SERVICE for i in items):
         out.append(OrderHandoff.Kind.CUTTING)
     if order_type in FACTORY_TYPES:
@@ -735,13 +735,12 @@ def order_update(*, actor: Any, order: Order, **fields: Any) -> Order:
         errors.add("salesperson", _("Choose an active salesperson of this branch."))
     errors.raise_if_any()
 
-    for name, value in values.items():
+    for name, raw in values.items():
         old = getattr(order, name)
-        if isinstance(value, str):
-            value = value.strip()
-        if old != value:
-            changes[name] = [_display(old), _display(value)]
-            setattr(order, name, value)
+        new = raw.strip() if isinstance(raw, str) else raw
+        if old != new:
+            changes[name] = [_display(old), _display(new)]
+            setattr(order, name, new)
     if order.delivery_type == Order.Delivery.HOME and not order.delivery_address:
         raise ValidationError({"delivery_address": _("A home delivery needs an address.")})
     if not changes:
@@ -910,6 +909,7 @@ def promo_issue(
     if PromoCode.objects.filter(code=code).exists():
         errors.add("code", _("This code already exists."))
     errors.raise_if_any()
+    assert percent is not None  # noqa: S101 - checked above
     return PromoCode.objects.create(
         code=code, discount_percent=percent, expires_at=expires_at, issued_by=actor, note=(note or "").strip()
     )

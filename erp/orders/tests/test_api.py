@@ -167,7 +167,7 @@ def test_promo_codes_need_the_permission(seller_a: User, sales_boss: User) -> No
 
 def test_idempotency_key_replays_order_and_payment(shop: Shop, seller_a: User) -> None:
     client = client_for(seller_a)
-    headers = {"HTTP_IDEMPOTENCY_KEY": "order-1"}
+    headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": "order-1"}
     first = client.post("/api/v1/orders/", body(shop), format="json", **headers)
     again = client.post("/api/v1/orders/", body(shop), format="json", **headers)
     assert first.status_code == again.status_code == 201

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,7 +51,7 @@ def test_payment_on_an_order_and_a_refund(shop: Shop, seller_a: User) -> None:
 def test_payment_field_errors(shop: Shop, seller_a: User, seller_b: User) -> None:
     order = place(shop, seller_a, pay="200")
     other = customer_factories.customer(branch=shop.branch)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"amount": Decimal(0)}, "amount"),
         ({"amount": Decimal(10), "method": "gold"}, "method"),
         ({"amount": Decimal(10), "method": "bank_transfer"}, "reference"),
@@ -59,7 +60,7 @@ def test_payment_field_errors(shop: Shop, seller_a: User, seller_b: User) -> Non
         ({"amount": Decimal(10), "order": None, "customer": other}, "amount"),
     ]
     for kwargs, field in cases:
-        values = {"actor": seller_a, "customer": shop.customer, "order": order, **kwargs}
+        values: dict[str, Any] = {"actor": seller_a, "customer": shop.customer, "order": order, **kwargs}
         with pytest.raises(ValidationError) as exc:
             services.payment_record(**values)
         assert field in exc.value.message_dict, (kwargs, exc.value.message_dict)
@@ -163,7 +164,7 @@ def test_totals_and_balances_are_exact(
         [(q, p, pct) for _n, q, p, pct in lines], addition, admin, promo or Decimal(0)
     )
     down = cents(Fraction(total) * first) if total > 0 else Decimal(0)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "order_type": T.TAILORING,
         "items": items,
         "customer": customer,
