@@ -704,7 +704,7 @@ def order_update(*, actor: Any, order: Order, **fields: Any) -> Order:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown order fields: {sorted(unknown)}")
-    order = Order.objects.select_for_update().select_related("promo_code", "customer").get(pk=order.pk)
+    order = Order.objects.select_for_update(of=("self",)).select_related("promo_code", "customer").get(pk=order.pk)
     errors = _Errors()
     if order.status in CLOSED:
         errors.add("__all__", _("A closed order cannot be edited."))
