@@ -21,6 +21,7 @@ urlpatterns = [
     path("tasks/", include("erp.outbox.urls")),
     path("whatsapp/", include("erp.integrations.whatsapp.urls")),
     path("customers/", include("erp.customers.urls")),
+    path("orders/", include("erp.orders.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

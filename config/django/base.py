@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "erp.outbox",
     "erp.notifications",
     "erp.integrations.whatsapp",
+    "erp.orders",
     "erp.api",
 ]
 

@@ -178,3 +178,47 @@ SECTIONS: list[Section] = [
     Section("qr_labels", _("QR labels"), "catalogue:labels", "box", "catalogue.print_labels"),
     Section("catalogue_sync", _("Catalogue sync"), "catalogue:sync_status", "globe", "catalogue.manage_sync"),
 ]
+
+# Orders (erp/orders). view/place/edit: the sales floor; approve/reject, cancel, manual prices, administrative
+# discounts and waiving the down payment: branch managers and up; progress (in progress → ready → completed →
+# delivered): the operations managers; promo codes: sales managers; exports: managers.
+_ORDER_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    RoleKey.SYSTEM_ADMIN: (
+        "orders.view_orders",
+        "orders.place_orders",
+        "orders.edit_orders",
+        "orders.approve_orders",
+        "orders.progress_orders",
+        "orders.cancel_orders",
+        "orders.manual_price",
+        "orders.admin_discount",
+        "orders.waive_down_payment",
+        "orders.record_payments",
+        "orders.issue_promo_codes",
+        "orders.export_orders",
+    ),
+    RoleKey.SALES_MANAGER: ("orders.issue_promo_codes",),
+    RoleKey.BRANCH_MANAGER: (
+        "orders.approve_orders",
+        "orders.cancel_orders",
+        "orders.manual_price",
+        "orders.admin_discount",
+        "orders.waive_down_payment",
+        "orders.export_orders",
+    ),
+    RoleKey.SALESPERSON: ("orders.view_orders", "orders.place_orders", "orders.edit_orders", "orders.record_payments"),
+    RoleKey.FACTORY_MANAGER: ("orders.view_orders", "orders.progress_orders", "orders.export_orders"),
+    RoleKey.INSPECTION_MANAGER: ("orders.view_orders", "orders.progress_orders"),
+    RoleKey.INSTALLATION_MANAGER: ("orders.view_orders", "orders.progress_orders"),
+    RoleKey.EXTERNAL_SALES_DIRECTOR: ("orders.view_orders",),
+    RoleKey.DECORATOR_DEPT_STAFF: ("orders.view_orders",),
+    RoleKey.INSPECTION_TECHNICIAN: ("orders.view_orders",),
+}
+for _role, _perms in _ORDER_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, ()) + _perms
+# Orders sit right after customers in the menu: they are where salespeople spend their day.
+_AFTER_CUSTOMERS = next(i for i, s in enumerate(SECTIONS) if s.key == "customers") + 1
+SECTIONS[_AFTER_CUSTOMERS:_AFTER_CUSTOMERS] = [
+    Section("orders", _("Orders"), "orders:order_list", "curtain", "orders.view_orders"),
+    Section("promo_codes", _("Promo codes"), "orders:promo_list", "key", "orders.issue_promo_codes"),
+]

@@ -8,3 +8,4 @@ urlpatterns = [
     path("api/v1/", include(("erp.inventory.api_urls", "api-inventory"))),
     path("api/v1/", include(("erp.customers.api_urls", "api-customers"))),
 ]
+urlpatterns += [path("api/v1/", include(("erp.orders.api_urls", "api-orders")))]
