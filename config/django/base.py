@@ -269,6 +269,20 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProductKindEnum": "erp.inventory.models.Product.Kind",
         "StockMovementKindEnum": "erp.inventory.models.StockMovement.Kind",
+        # Every lifecycle has its own "status" choices and two "method"s exist: one named enum each.
+        "SyncEntryStatusEnum": "erp.catalogue.models.SyncEntry.Status",
+        "CustomerStatusEnum": "erp.customers.models.Customer.Status",
+        "TransferStatusEnum": "erp.inventory.models.Transfer.Status",
+        "PurchaseOrderStatusEnum": "erp.inventory.models.PurchaseOrder.Status",
+        "StockCountStatusEnum": "erp.inventory.models.StockCount.Status",
+        "BulkPriceUpdateMethodEnum": "erp.inventory.models.BulkPriceUpdate.Method",
+        "ImportJobStatusEnum": "erp.inventory.models.ImportJob.Status",
+        "PromoCodeStatusEnum": "erp.orders.models.PromoCode.Status",
+        "OrderStatusEnum": "erp.orders.models.Order.Status",
+        "OrderHandoffStatusEnum": "erp.orders.models.OrderHandoff.Status",
+        "PaymentMethodEnum": "erp.orders.models.Payment.Method",
+        "OutboxEventStatusEnum": "erp.outbox.models.OutboxEvent.Status",
+        "WhatsAppMessageStatusEnum": "erp.integrations.whatsapp.models.WhatsAppMessage.Status",
     },
 }
 

@@ -557,7 +557,44 @@ def order_place(
         for kind in handoffs
     )
     OrderEvent.objects.bulk_create(events)
+    _order_placed_side_effects(order=order, customer=customer, actor=actor)
     return order
+
+
+def _order_placed_side_effects(*, order: Order, customer: Customer, actor: Any) -> None:
+    """In the placing transaction, through the outbox (delivered after commit by workers): the branch's managers and
+    the departments the order type needs are notified, and the customer gets the "order created" WhatsApp when it
+    is enabled. Stable keys: a retried placement cannot notify twice."""
+    from django.urls import reverse
+
+    from erp.integrations.whatsapp.models import Event
+    from erp.integrations.whatsapp.services import whatsapp_queue_template
+    from erp.notifications.models import Kind, Priority
+    from erp.notifications.services import notify
+
+    number = order.number
+    notify(
+        kind=Kind.ORDER,
+        priority=Priority.HIGH if order.priority == Order.Priority.VIP else Priority.NORMAL,
+        title=_("New order %(number)s") % {"number": number},
+        body=f"{customer.name} · {order.get_order_type_display()} · {order.total}",
+        link=reverse("orders:order_detail", kwargs={"pk": order.pk}),
+        actor=actor,
+        branch=order.branch_id,
+        event="order_placed",
+        idempotency_key=f"order:{order.pk}:placed",
+    )
+    whatsapp_queue_template(
+        event=Event.ORDER_CREATED,
+        phone=customer.phone,
+        params={
+            "customer_name": customer.name,
+            "order_number": number,
+            "order_date": order.order_date.isoformat(),
+        },
+        related=order,
+        idempotency_key=f"order:{order.pk}:whatsapp-created",
+    )
 
 
 def handoffs_for(order_type: str, items: Sequence[OrderItem]) -> list[str]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -251,7 +252,8 @@ def _measure(s: Shop, actor: User, order_type: str, count: int) -> int:
     return len(ctx.captured_queries)
 
 
-PLACE_QUERY_LIMIT = 40
+# 40 for the order itself, plus 6 for its notification's outbox row (get_or_create inside savepoints).
+PLACE_QUERY_LIMIT = 46
 
 
 def test_placing_takes_a_bounded_number_of_queries(
@@ -379,3 +381,18 @@ def test_check_command_finds_tampered_totals(shop: Shop, seller_a: User) -> None
     Order.objects.filter(pk=order.pk).update(subtotal=Decimal("1.00"))
     with pytest.raises(CommandError):
         call_command("check_order_totals")
+
+
+def test_placing_notifies_and_queues_the_whatsapp_message(shop: Shop, seller_a: User, settings: Any) -> None:
+    from erp.integrations.whatsapp.models import WhatsAppMessage, WhatsAppSettings, WhatsAppTemplate
+    from erp.outbox.models import OutboxEvent
+
+    settings.USE_WHATSAPP = True
+    WhatsAppSettings.objects.update_or_create(pk=1, defaults={"is_enabled": True, "enabled_events": ["order_created"]})
+    WhatsAppTemplate.objects.create(
+        event="order_created", name="order_ar", parameters=["customer_name", "order_number", "order_date"]
+    )
+    order = place(shop, seller_a)
+    assert OutboxEvent.objects.filter(idempotency_key=f"notification:order:{order.pk}:placed").exists()
+    message = WhatsAppMessage.objects.get(event="order_created")
+    assert message.params == [shop.customer.name, order.number, order.order_date.isoformat()]
