@@ -76,6 +76,10 @@ class Product(BaseModel):
         indexes = [
             models.Index(fields=["category", "is_active"], name="inv_product_category_active"),
             models.Index(Upper("code"), name="inv_product_code_upper"),
+            # The product list's orderings and its kind filter, as keyset pages (erp/inventory/queryplans.py).
+            models.Index(fields=["name", "id"], name="inv_product_name_id"),
+            models.Index(fields=["-updated_at", "-id"], name="inv_product_updated_id"),
+            models.Index(fields=["kind", "code", "id"], name="inv_product_kind_code"),
         ]
         constraints = [
             models.CheckConstraint(
