@@ -20,9 +20,20 @@ def test_every_arabic_string_is_translated() -> None:
     assert not fuzzy, f"fuzzy: {fuzzy}"
 
 
+def _translation(entry: polib._BaseEntry) -> str | tuple[str, ...]:
+    """The msgstr, or the plural forms in order (a plural entry's msgstr is empty)."""
+    if entry.msgid_plural:
+        return tuple(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int))
+    return str(entry.msgstr)
+
+
 def test_compiled_catalogue_is_current() -> None:
-    source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if e.msgstr and not e.obsolete}
-    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO)) if e.msgid}
+    source = {
+        (e.msgctxt, e.msgid): _translation(e)
+        for e in polib.pofile(str(PO))
+        if (e.msgstr or any(e.msgstr_plural.values())) and not e.obsolete
+    }
+    compiled = {(e.msgctxt, e.msgid): _translation(e) for e in polib.mofile(str(MO)) if e.msgid}
     assert source == compiled, "run: manage.py compilemessages -l ar"
 
 
