@@ -260,7 +260,7 @@ class Order(BaseModel):
                 name="orders_contract_per_customer",
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="orders_total_gte_0"),
-            models.CheckConstraint(condition=Q(balance=models.F("total") - models.F("paid")), name="orders_balance"),
+            # balance = total - paid is enforced on PostgreSQL by migration 0002 (SQLite compares decimals as floats).
         ]
         permissions = [
             ("view_orders", "Can see orders"),

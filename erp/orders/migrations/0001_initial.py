@@ -386,8 +386,4 @@ class Migration(migrations.Migration):
             model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='orders_total_gte_0'),
         ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('balance', django.db.models.expressions.CombinedExpression(models.F('total'), '-', models.F('paid')))), name='orders_balance'),
-        ),
     ]
