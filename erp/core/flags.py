@@ -23,11 +23,12 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Schedule `task` after the current transaction commits.
 
     With asynchronous side effects on, the task goes to the broker; switched off, it runs in-process after commit
-    (never inside the transaction), which is the rollback plan if the broker misbehaves.
+    (never inside the transaction), which is the rollback plan if the broker misbehaves. `robust`: a broker that is
+    down when the transaction has already committed is logged, not raised into the finished request.
     """
     call: Callable[[], Any]
     if async_side_effects_enabled():
         call = lambda: task.delay(*args, **kwargs)  # noqa: E731
     else:
         call = lambda: task.apply(args=args, kwargs=kwargs)  # noqa: E731
-    transaction.on_commit(call)
+    transaction.on_commit(call, robust=True)
