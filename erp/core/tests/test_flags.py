@@ -58,3 +58,13 @@ def test_rolled_back_work_sends_nothing() -> None:
         enqueue_on_commit(task, 1)
         raise RuntimeError("rollback")
     task.delay.assert_not_called()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_after_commit_is_logged_not_raised(caplog: pytest.LogCaptureFixture) -> None:
+    task = mock.Mock()
+    task.delay.side_effect = ConnectionError("redis down")
+    with override_settings(FEATURE_ASYNC_SIDE_EFFECTS=True), transaction.atomic():
+        enqueue_on_commit(task, 3)
+    task.delay.assert_called_once_with(3)  # tried once after commit; the committed work stands
+    assert "redis down" in caplog.text
