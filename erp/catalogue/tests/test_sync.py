@@ -307,7 +307,14 @@ def test_two_workers_never_send_the_same_row_and_nothing_is_lost(
         t.join(timeout=60)
 
     assert not errors
-    assert sum(batches) == len(sync_on.received) == 4  # three batches of ≤ 50, one of them sent twice (503)
+    # Under SKIP LOCKED a claim racing the other worker's commit may come back short, so the number of batches
+    # varies (4 or more); what must hold is that every batch was counted, exactly one failed (503) and only its
+    # rows were sent twice.
+    assert sum(batches) == len(sync_on.received) >= 4
+    failed = [r for r in sync_on.received if r.status == 503]
+    assert len(failed) == 1
+    sent = sum(len(r.payload["items"]) for r in sync_on.received)
+    assert sent == len(products) + len(failed[0].payload["items"])
     delivered = Counter((i["code"], i["version"]) for i in sync_on.delivered())
     assert set(delivered) == {(p.code, 1) for p in products}  # every change delivered
     assert max(delivered.values()) == 1  # and each version once
