@@ -22,6 +22,11 @@ urlpatterns = [
     path("whatsapp/", include("erp.integrations.whatsapp.urls")),
     path("customers/", include("erp.customers.urls")),
     path("orders/", include("erp.orders.urls")),
+    path("inspections/", include("erp.inspections.urls")),
+    path("cutting/", include("erp.cutting.urls")),
+    path("factory/", include("erp.manufacturing.urls")),
+    path("installations/", include("erp.installations.urls")),
+    path("complaints/", include("erp.complaints.urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

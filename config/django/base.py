@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "erp.notifications",
     "erp.integrations.whatsapp",
     "erp.orders",
+    "erp.inspections",
+    "erp.cutting",
+    "erp.manufacturing",
+    "erp.installations",
+    "erp.complaints",
     "erp.api",
 ]
 
@@ -285,6 +290,11 @@ SPECTACULAR_SETTINGS = {
         "WhatsAppMessageStatusEnum": "erp.integrations.whatsapp.models.WhatsAppMessage.Status",
     },
 }
+# The operations modules name their enums in erp/<app>/enums.py (plain strings), so they never edit this file.
+for _ops_app in ("inspections", "cutting", "manufacturing", "installations", "complaints"):
+    SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(  # type: ignore[attr-defined]
+        __import__(f"erp.{_ops_app}.enums", fromlist=["ENUM_NAMES"]).ENUM_NAMES
+    )
 
 from config.settings.catalogue import *  # noqa: E402,F403
 from config.settings.celery import *  # noqa: E402,F403

@@ -222,3 +222,30 @@ SECTIONS[_AFTER_CUSTOMERS:_AFTER_CUSTOMERS] = [
     Section("orders", _("Orders"), "orders:order_list", "curtain", "orders.view_orders"),
     Section("promo_codes", _("Promo codes"), "orders:promo_list", "key", "orders.issue_promo_codes"),
 ]
+
+# Operations modules declare their grants in erp/<app>/roles.py, so that parallel modules never edit this file:
+#   ROLE_PERMISSIONS: dict[str, tuple[str, ...]]   role key (a RoleKey value) → permissions it holds directly
+#   SECTIONS: list[tuple[key, label, url_name, icon, permission]]   menu entries, appended in module order
+# Those modules must not import this one (it imports them).
+APP_ROLE_MODULES = (
+    "erp.inspections.roles",
+    "erp.cutting.roles",
+    "erp.manufacturing.roles",
+    "erp.installations.roles",
+    "erp.complaints.roles",
+)
+
+
+def _load_app_roles() -> None:
+    import importlib
+
+    for name in APP_ROLE_MODULES:
+        module = importlib.import_module(name)
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            if role not in ROLE_DEFINITIONS:
+                raise ValueError(f"{name}: unknown role {role!r}")
+            ROLE_PERMISSIONS[role] = ROLE_PERMISSIONS.get(role, ()) + tuple(perms)
+        SECTIONS.extend(Section(*entry) for entry in getattr(module, "SECTIONS", ()))
+
+
+_load_app_roles()

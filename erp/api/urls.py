@@ -9,3 +9,7 @@ urlpatterns = [
     path("api/v1/", include(("erp.customers.api_urls", "api-customers"))),
 ]
 urlpatterns += [path("api/v1/", include(("erp.orders.api_urls", "api-orders")))]
+urlpatterns += [
+    path("api/v1/", include((f"erp.{app}.api_urls", f"api-{app}")))
+    for app in ("inspections", "cutting", "manufacturing", "installations", "complaints")
+]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from erp.api.permissions import has_perm
 from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
 from erp.customers.models import Customer
 from erp.orders import selectors, services
+from erp.orders.departments import department_rows, derived_stage
 from erp.orders.models import (
     CurtainFabric,
     CurtainRoom,
@@ -155,8 +156,45 @@ class OrderDetailSerializer(OrderSerializer):
     rooms = RoomSerializer(many=True)
     payments = AllocationSerializer(many=True, source="allocations")
     handoffs = serializers.SerializerMethodField()
+    departments = serializers.SerializerMethodField()
+    stage = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(
+        inline_serializer(
+            "OrderDepartmentOutput",
+            {
+                "key": serializers.CharField(),
+                "status": serializers.CharField(allow_null=True),
+                "label": serializers.CharField(allow_null=True),
+            },
+            many=True,
+        )
+    )
+    def get_departments(self, obj: Order) -> list[dict[str, Any]]:
+        return [
+            {"key": r["key"], "status": r["status"], "label": str(r["label"]) if r["label"] else None}
+            for r in department_rows(obj)
+        ]
+
+    @extend_schema_field(
+        inline_serializer(
+            "OrderStageOutput",
+            {
+                "department": serializers.CharField(allow_null=True),
+                "status": serializers.CharField(),
+                "label": serializers.CharField(),
+            },
+        )
+    )
+    def get_stage(self, obj: Order) -> dict[str, Any]:
+        stage = derived_stage(obj)
+        return {
+            "department": str(stage["department"]) if stage["department"] else None,
+            "status": stage["status"],
+            "label": str(stage["label"]),
+        }
 
     def get_handoffs(self, obj: Order) -> list[dict[str, str]]:
         return [{"kind": h.kind, "status": h.status} for h in obj.handoffs.all()]

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from erp.accounts.scoping import scope_for
 from erp.core.filters import apply_filter
+from erp.orders.departments import with_departments
 from erp.orders.filters import OrderFilter, PaymentFilter, PromoCodeFilter
 from erp.orders.models import (
     CurtainRoom,
@@ -44,7 +45,7 @@ def order_get_for_user(*, actor: Any, pk: int) -> Order:
         "customer", "customer__customer_type", "branch", "salesperson", "created_by", "promo_code"
     )
     return get_object_or_404(
-        qs.prefetch_related(
+        with_departments(qs).prefetch_related(
             Prefetch("items", queryset=OrderItem.objects.select_related("warehouse").order_by("position", "id")),
             Prefetch(
                 "rooms",

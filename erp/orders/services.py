@@ -27,6 +27,7 @@ from erp.customers.models import Customer
 from erp.customers.services import customer_type_price_discount, ensure_can_order
 from erp.inventory.models import StockMovement, Variant, Warehouse
 from erp.inventory.services import StockLine, stock_apply, variant_price
+from erp.orders.handoffs import dispatch_handoffs
 from erp.orders.models import (
     CurtainAccessory,
     CurtainFabric,
@@ -557,6 +558,7 @@ def order_place(
         for kind in handoffs
     )
     OrderEvent.objects.bulk_create(events)
+    dispatch_handoffs(order=order, actor=actor, kinds=[str(k) for k in handoffs])
     _order_placed_side_effects(order=order, customer=customer, actor=actor)
     return order
 

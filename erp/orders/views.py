@@ -20,6 +20,7 @@ from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.core.paging import paginate
 from erp.orders import selectors, services
+from erp.orders.departments import department_rows, derived_stage
 from erp.orders.filters import OrderFilter, PromoCodeFilter
 from erp.orders.forms import PaymentForm, PromoIssueForm, TransitionForm
 from erp.orders.models import Order, PromoCode
@@ -127,6 +128,8 @@ def _detail(request: HttpRequest, pk: int, *, payment_form: PaymentForm | None =
             "events": [(e, list(e.details.items()) if isinstance(e.details, dict) else []) for e in order.events.all()],
             "allocations": list(order.allocations.all()),
             "handoffs": list(order.handoffs.all()),
+            "departments": department_rows(order),
+            "stage": derived_stage(order),
             "targets": [(t, Order.Status(t).label, t in NEEDS_REASON) for t in targets],
             "payment_form": payment_form
             or (PaymentForm(initial={"amount": order.balance}) if access.has_perm("orders.record_payments") else None),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CuttingConfig(AppConfig):
+    name = "erp.cutting"
+    label = "cutting"

@@ -1,0 +1,6 @@
+"""drf-spectacular enum names of the installations module, merged into ENUM_NAME_OVERRIDES by the settings.
+
+Plain strings only, no imports: the settings load this before the apps.
+"""
+
+ENUM_NAMES: dict[str, str] = {}

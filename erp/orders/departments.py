@@ -1,0 +1,93 @@
+"""Each department's status on the order, and the overall stage derived from them (A.3-1).
+
+Departments own their status; the order never copies it. A department module appends a `Department` to
+`DEPARTMENTS` in its AppConfig.ready(). `annotate(qs)` adds, in the same query as the orders (a subquery per
+department, evaluated for the rows returned only), two annotations: ``dept_<key>_status`` (the department's
+current status value for the order, None when it has no record) and ``dept_<key>_id`` (the primary key of that
+record, for a link). `label(value)` turns a status value into its display label and `url(pk)` gives the link.
+
+`department_rows(order)` reads those annotations (no query) for the order page and API; `derived_stage(order)`
+picks the status an order "shows", per B §4.2: inspection orders show the inspection; products orders show cutting;
+installation orders show the factory until it is ready, then the installation; tailoring and accessory orders show
+the factory, or cutting before the factory has a record.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django_stubs_ext import StrOrPromise
+
+from erp.orders.models import Order
+
+T = Order.Type
+
+
+@dataclass(frozen=True)
+class Department:
+    key: str  # "inspection", "cutting", "manufacturing", "installation"
+    title: StrOrPromise
+    order_types: tuple[str, ...]
+    annotate: Callable[[QuerySet[Order]], QuerySet[Order]]
+    label: Callable[[str], StrOrPromise]
+    url: Callable[[int], str] | None = None
+    position: int = 100
+
+
+DEPARTMENTS: list[Department] = []
+
+
+def register_department(department: Department) -> None:
+    if all(d.key != department.key for d in DEPARTMENTS):
+        DEPARTMENTS.append(department)
+        DEPARTMENTS.sort(key=lambda d: (d.position, d.key))
+
+
+def with_departments(qs: QuerySet[Order]) -> QuerySet[Order]:
+    for department in DEPARTMENTS:
+        qs = department.annotate(qs)
+    return qs
+
+
+def department_rows(order: Order) -> list[dict[str, Any]]:
+    """The departments that apply to the order's type, with their status (from the annotations)."""
+    rows = []
+    for d in DEPARTMENTS:
+        if order.order_type not in d.order_types:
+            continue
+        value = getattr(order, f"dept_{d.key}_status", None)
+        pk = getattr(order, f"dept_{d.key}_id", None)
+        rows.append(
+            {
+                "key": d.key,
+                "title": d.title,
+                "status": value,
+                "label": d.label(value) if value else None,
+                "url": d.url(pk) if (d.url and pk) else None,
+            }
+        )
+    return rows
+
+
+# Which department an order type shows, in order of preference (the first with a record wins; installation orders
+# switch to the installation once the factory is ready).
+_SHOWS: dict[str, tuple[str, ...]] = {
+    T.INSPECTION: ("inspection",),
+    T.PRODUCTS: ("cutting",),
+    T.INSTALLATION: ("installation", "manufacturing", "cutting"),
+    T.TAILORING: ("manufacturing", "cutting"),
+    T.ACCESSORY: ("manufacturing", "cutting"),
+}
+
+
+def derived_stage(order: Order) -> dict[str, Any]:
+    """The stage the order shows: a department's status when one applies, else the order's own status."""
+    if order.status in (Order.Status.CANCELLED, Order.Status.REJECTED, Order.Status.DELIVERED):
+        return {"department": None, "status": order.status, "label": order.get_status_display()}
+    rows = {r["key"]: r for r in department_rows(order)}
+    for key in _SHOWS.get(order.order_type, ()):
+        row = rows.get(key)
+        if row and row["status"]:
+            return {"department": row["title"], "status": row["status"], "label": row["label"]}
+    return {"department": None, "status": order.status, "label": order.get_status_display()}
