@@ -152,6 +152,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "erp" / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# Private uploads (inspection files, receipts, complaint attachments): outside MEDIA_ROOT, served only by
+# permission-checked views (erp/core/files.py).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # Uploads: product photos (JPEG/PNG/WebP) and Excel import files, checked for type and size before storing.
 PRODUCT_IMAGE_MAX_BYTES = env.int("PRODUCT_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_FILE_MAX_BYTES = env.int("IMPORT_FILE_MAX_BYTES", default=20 * 1024 * 1024)

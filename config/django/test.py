@@ -34,3 +34,4 @@ WHATSAPP_APP_SECRET = env.str("WHATSAPP_APP_SECRET", default="test-app-secret") 
 WHATSAPP_VERIFY_TOKEN = env.str("WHATSAPP_VERIFY_TOKEN", default="test-verify-token")  # noqa: S105 - tests only
 # Uploaded files (product photos, import files) go to a throwaway directory per xdist worker, never into the tree.
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"erp-test-media-{env.str('PYTEST_XDIST_WORKER', default='main')}"
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / f"erp-test-private-{env.str('PYTEST_XDIST_WORKER', default='main')}"
