@@ -13,3 +13,4 @@ urlpatterns += [
     path("api/v1/", include((f"erp.{app}.api_urls", f"api-{app}")))
     for app in ("inspections", "cutting", "manufacturing", "installations", "complaints")
 ]
+urlpatterns += [path("api/v1/", include(("erp.notifications.api_urls", "api-notifications")))]

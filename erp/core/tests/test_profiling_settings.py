@@ -27,7 +27,7 @@ def installed_profilers(module: str, **env: str) -> str:
         env={**base, **env},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=240,  # a cold interpreter importing Django on a busy shared machine
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -198,3 +198,61 @@ def test_settings_page_saves_choices(client: Any, seller_a: User) -> None:
 def test_pages_need_a_login(client: Any) -> None:
     assert client.get("/notifications/").status_code == 302
     assert client.get("/notifications/settings/").status_code == 302
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# API: /api/v1/notifications/ (the caller's own only)
+
+
+def _api_note(user: Any, *, n: int = 1, kind: str = "order", priority: int = 20) -> list[int]:
+    from erp.notifications.models import Notification, NotificationRecipient
+
+    start = Notification.objects.count()
+    notes = Notification.objects.bulk_create(
+        Notification(kind=kind, priority=priority, title=f"n{start + i}", idempotency_key=f"api-{start + i}-{kind}")
+        for i in range(n)
+    )
+    rows = NotificationRecipient.objects.bulk_create(
+        NotificationRecipient(notification=x, user=user, kind=kind, priority=priority) for x in notes
+    )
+    return [r.pk for r in rows]
+
+
+@pytest.mark.django_db
+def test_api_lists_only_the_callers_notifications_with_filters(make_user: Any, api_client: Any) -> None:
+    me, other = make_user(username="me_api"), make_user(username="other_api")
+    mine = _api_note(me, n=2) + _api_note(me, kind="stock", priority=40)
+    _api_note(other, n=3)
+    api_client.force_authenticate(me)
+
+    body = api_client.get("/api/v1/notifications/").json()
+    assert sorted(r["id"] for r in body["results"]) == sorted(mine)
+    assert all(r["read"] is False for r in body["results"])
+
+    urgent = api_client.get("/api/v1/notifications/?kind=stock&min_priority=40").json()["results"]
+    assert [r["id"] for r in urgent] == [mine[2]]
+
+
+@pytest.mark.django_db
+def test_api_marks_read_its_own_only(make_user: Any, api_client: Any) -> None:
+    me, other = make_user(username="me_read"), make_user(username="other_read")
+    (mine,) = _api_note(me)
+    (theirs,) = _api_note(other)
+    api_client.force_authenticate(me)
+
+    assert api_client.post(f"/api/v1/notifications/{theirs}/read/").status_code == 404  # denied: not the caller's
+    response = api_client.post(f"/api/v1/notifications/{mine}/read/")  # allowed
+    assert response.status_code == 200 and response.json() == {"updated": 1}
+    assert api_client.get("/api/v1/notifications/?unread=true").json()["results"] == []
+
+    _api_note(me, n=2, kind="stock")
+    _api_note(me, n=1, kind="order")
+    assert api_client.post("/api/v1/notifications/read-all/", {"kind": "stock"}, format="json").json() == {"updated": 2}
+    unread = api_client.get("/api/v1/notifications/?unread=true").json()["results"]
+    assert [r["kind"] for r in unread] == ["order"]
+    assert api_client.post("/api/v1/notifications/read-all/", {"kind": "nope"}, format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_api_needs_authentication(api_client: Any) -> None:
+    assert api_client.get("/api/v1/notifications/").status_code == 401

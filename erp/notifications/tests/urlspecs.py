@@ -54,3 +54,36 @@ SPECS = [
         status=302,
     ),
 ]
+
+
+def recipient_of(role: str) -> Any:
+    """The pk of one of `role`'s own notifications (the API answers 404 for anyone else's)."""
+
+    def kwargs(world: World) -> dict[str, Any]:
+        if not NotificationRecipient.objects.filter(user=world.users[role]).exists():
+            grow(world, 1)
+        return {"pk": NotificationRecipient.objects.filter(user=world.users[role]).order_by("id").first().pk}  # type: ignore[union-attr]
+
+    return kwargs
+
+
+SPECS += [
+    UrlSpec("api-notifications:notification-list", READERS, grow, api=True, query="page_size=100"),
+    UrlSpec(
+        "api-notifications:notification-list", READERS, grow, api=True, query="kind=order&min_priority=30&unread=true"
+    ),
+    *(
+        UrlSpec(
+            "api-notifications:notification-read", (role,), grow, kwargs=recipient_of(role), method="post", api=True
+        )
+        for role in READERS
+    ),
+    UrlSpec(
+        "api-notifications:notification-read-all",
+        READERS,
+        grow,
+        method="post",
+        api=True,
+        data=lambda w: {"kind": "order"},
+    ),
+]
