@@ -225,6 +225,19 @@ class StaffUser(BrowserUser):
     def me_api(self) -> None:
         self.client.get("/api/v1/me/", name="GET /api/v1/me/")
 
+    @task(3)
+    def sales_pages(self) -> None:
+        """The lists a salesperson lives in, for those who may open them."""
+        pages = [
+            ("orders.view_orders", "/orders/", "GET /orders/"),
+            ("customers.view_customers", "/customers/", "GET /customers/"),
+            ("customers.view_customers", "/customers/?search=محمد", "GET /customers/?search=[term]"),
+            ("inventory.view_stock", "/inventory/products/", "GET /inventory/products/"),
+        ]
+        allowed = [(path, name) for perm, path, name in pages if self.can(perm)]
+        if allowed:
+            self.get_page(*random.choice(allowed))
+
 
 class ManagerUser(BrowserUser):
     weight = 3
@@ -407,6 +420,113 @@ class ApiClient(HttpUser):
                 json={"first_name": self.me["first_name"]},
                 name="PATCH /api/v1/users/[id]/",
             )
+
+
+class SalesApiClient(HttpUser):
+    """The sales floor through the API (a branch manager's token: they place orders too): customers and stock
+    lookups, order lists and details, new customers (a welcome WhatsApp through the outbox) and products orders
+    (stock out at sale, a notification and an "order created" WhatsApp through the outbox), each POST with an
+    Idempotency-Key."""
+
+    weight = 3
+    wait_time = between(THINK_MIN, THINK_MAX)
+
+    def on_start(self) -> None:
+        sellers = [(u, t) for u, t in TOKENS if u.startswith("branch_manager")]
+        if not sellers:
+            raise RuntimeError("no branch manager token: see the failed POST /api/v1/auth/token/ requests")
+        self.username, token = sellers[next(_token_turn) % len(sellers)]
+        browser_like(self.client)
+        self.client.headers["Authorization"] = f"Bearer {token}"
+        self.customers: list[int] = []
+        self.orders: list[int] = []
+        self.stock: list[tuple[int, int]] = []  # (variant, warehouse) with enough stock
+        self.customer_types: list[int] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        response = self.client.get("/api/v1/customers/?status=active&page_size=50", name="GET /api/v1/customers/")
+        if response.status_code == 200:
+            self.customers = [c["id"] for c in response.json()["results"]] or self.customers
+        response = self.client.get("/api/v1/stock/?page_size=100", name="GET /api/v1/stock/")
+        if response.status_code == 200:
+            self.stock = [
+                (b["variant_id"], b["warehouse_id"]) for b in response.json()["results"] if float(b["quantity"]) >= 5
+            ] or self.stock
+        response = self.client.get("/api/v1/customer-types/", name="GET /api/v1/customer-types/")
+        if response.status_code == 200:
+            body = response.json()
+            rows = body["results"] if isinstance(body, dict) else body
+            self.customer_types = [t["id"] for t in rows]
+
+    @task(4)
+    def orders_list(self) -> None:
+        response = self.client.get("/api/v1/orders/", name="GET /api/v1/orders/")
+        if response.status_code == 200:
+            self.orders = [o["id"] for o in response.json()["results"]] or self.orders
+
+    @task(3)
+    def order_detail(self) -> None:
+        if self.orders:
+            self.client.get(f"/api/v1/orders/{random.choice(self.orders)}/", name="GET /api/v1/orders/[id]/")
+
+    @task(3)
+    def customers_search(self) -> None:
+        self.client.get(
+            f"/api/v1/customers/?search={random.choice(['محمد', 'أحمد', '010', 'CAI', 'علي'])}",
+            name="GET /api/v1/customers/?search=[term]",
+        )
+
+    @task(2)
+    def place_order(self) -> None:
+        if not self.customers or not self.stock:
+            self.refresh()
+            return
+        lines = random.sample(self.stock, k=min(len(self.stock), random.randint(1, 2)))
+        body = {
+            "customer": random.choice(self.customers),
+            "order_type": "products",
+            "invoice_numbers": [f"L{random.randrange(10**9):09d}"],
+            "items": [{"variant": v, "warehouse": w, "quantity": "1.00"} for v, w in lines],
+            "waive_down_payment": True,
+        }
+        with self.client.post(
+            "/api/v1/orders/",
+            json=body,
+            headers={"Idempotency-Key": f"load-{random.getrandbits(64):016x}"},
+            name="POST /api/v1/orders/",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 201:
+                self.orders.append(response.json()["id"])
+            elif response.status_code == 400:  # stock ran out or the customer was blocked meanwhile: not a failure
+                response.success()
+                self.refresh()
+            else:
+                response.failure(f"placing an order as {self.username} answered {_outcome(response)}")
+
+    @task(1)
+    def create_customer(self) -> None:
+        if not self.customer_types:
+            return
+        body = {
+            "name": f"عميل تجربة {random.randrange(10**6)}",
+            "customer_type": random.choice(self.customer_types),
+            "phone": f"010{random.randrange(10**8):08d}",
+        }
+        with self.client.post(
+            "/api/v1/customers/",
+            json=body,
+            headers={"Idempotency-Key": f"load-{random.getrandbits(64):016x}"},
+            name="POST /api/v1/customers/",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 201:
+                self.customers.append(response.json()["id"])
+            elif response.status_code == 400 and "phone" in response.text:  # a random phone already taken
+                response.success()
+            else:
+                response.failure(f"creating a customer as {self.username} answered {_outcome(response)}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
