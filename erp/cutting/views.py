@@ -182,7 +182,11 @@ def _act(request: HttpRequest, *, pk: int, item: CuttingItem | None, prefix: str
     except (ValidationError, ApplicationError) as exc:
         if form is not None and isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
             for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+                known = field in form.fields
+                form.add_error(field if known else None, errors)
+                if known:
+                    widget = form.fields[field].widget
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
         return _respond(request, pk, error_item=error_key, error_form=form, error=_message(exc))
     if request.headers.get("HX-Request") != "true":
         messages.success(request, _("Saved: %(status)s.") % {"status": S(to).label})
