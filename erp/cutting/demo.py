@@ -92,7 +92,7 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
             keys: dict[tuple[int, int], CuttingOrder] = {}
             per_order: dict[int, int] = {}
             for item in items:
-                key = (item.order_id, item.warehouse_id)  # type: ignore[arg-type]
+                key = (item.order_id, item.warehouse_id or 0)
                 if key in keys:
                     continue
                 per_order[item.order_id] = per_order.get(item.order_id, 0) + 1
@@ -100,7 +100,7 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
                 keys[key] = CuttingOrder(
                     code=code,
                     order_id=item.order_id,
-                    warehouse_id=item.warehouse_id,
+                    warehouse_id=item.warehouse_id,  # type: ignore[misc]
                     search_text=normalize_search(f"{code} {item.order.search_text}"),
                 )
             cutting_orders = CuttingOrder.objects.bulk_create(keys.values())
@@ -108,7 +108,7 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
             rows = []
             seen: set[int] = set()
             for item in items:
-                co = keys[(item.order_id, item.warehouse_id)]  # type: ignore[index]
+                co = keys[(item.order_id, item.warehouse_id or 0)]
                 state = states[co.pk]
                 status = state if co.pk not in seen else S.PENDING  # the first item carries the state
                 seen.add(co.pk)

@@ -5,6 +5,7 @@ The cutting order's status is derived from its items by the service and stored (
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.core.models import BaseModel
 
-QUANTITY = {"max_digits": 14, "decimal_places": 3}
+QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
 
 class CuttingStatus(models.TextChoices):

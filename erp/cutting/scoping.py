@@ -19,6 +19,6 @@ def cutting_order_scope(access: AccessProfile, queryset: QuerySet[Any]) -> Query
     if access.has_role(RoleKey.WAREHOUSE_STAFF):
         from erp.inventory.models import Warehouse
 
-        return queryset.filter(warehouse__in=Warehouse.objects.filter(staff__id=access.user_id).values("pk"))
+        return queryset.filter(warehouse__in=Warehouse.objects.filter(staff__id=access.user_id or 0).values("pk"))
     ids = branch_ids_in_scope(access)
     return queryset if ids is None else queryset.filter(order__branch_id__in=ids)

@@ -101,7 +101,7 @@ def cutting_orders_create(*, order: Order, actor: Any = None, **_: Any) -> list[
     by_warehouse = {co.warehouse_id: co for co in cutting_orders}
     rows = [
         CuttingItem(
-            cutting_order=by_warehouse[item.warehouse_id],
+            cutting_order=by_warehouse[item.warehouse_id],  # type: ignore[index]
             order_item=item,
             name=item.name,
             code=item.code,

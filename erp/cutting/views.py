@@ -64,8 +64,8 @@ def order_list(request: HttpRequest) -> HttpResponse:
                     co.order.get_order_type_display(),
                     co.warehouse.name,
                     co.get_status_display(),
-                    co.item_count,
-                    co.cut_count,
+                    co.item_count,  # type: ignore[attr-defined]
+                    co.cut_count,  # type: ignore[attr-defined]
                     co.created_at,
                     co.completed_at,
                 )
