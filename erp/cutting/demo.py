@@ -20,6 +20,9 @@ from erp.orders.models import Order, OrderItem
 
 S = CuttingStatus
 BATCH = 1000  # orders per round trip: a few thousand item rows per bulk insert
+# Bulk orders given cutting orders, newest first: enough to fill the queues without tens of thousands of rows
+# (every row costs a deferred foreign-key check at commit).
+LIMITS = {"small": 5000, "medium": 3000, "large": 20000}
 OPEN = (Order.Status.PENDING_APPROVAL, Order.Status.PENDING, Order.Status.IN_PROGRESS, Order.Status.COMPLETED)
 CUTTERS = ["عم سيد", "أحمد القصاص", "محمود رجب"]
 RECEIVERS = ["مصنع التفصيل", "خط الإنتاج 1", "كريم المستلم"]
@@ -76,8 +79,8 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
     ids = list(
         Order.objects.exclude(order_type=Order.Type.INSPECTION)
         .filter(~Exists(has_cutting), status__in=OPEN)
-        .order_by("id")
-        .values_list("pk", flat=True)
+        .order_by("-id")
+        .values_list("pk", flat=True)[: LIMITS.get(ctx.size, LIMITS["small"])]
     )
     progress = Progress(ctx.stdout, "cutting", len(ids))
     made = 0
