@@ -3,4 +3,7 @@
 Plain strings only, no imports: the settings load this before the apps.
 """
 
-ENUM_NAMES: dict[str, str] = {}
+ENUM_NAMES: dict[str, str] = {
+    # Cutting orders and cut items share one status set.
+    "CuttingStatusEnum": "erp.cutting.models.CuttingStatus",
+}
