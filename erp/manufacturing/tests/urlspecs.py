@@ -17,7 +17,7 @@ def _setup(world: World) -> dict[str, Any]:
         from erp.manufacturing.tests import factories
         from erp.orders.tests import factories as order_factories
 
-        world.extra["mfg_shop"] = order_factories.shop(branch=world.branch_a, fabrics=1)
+        world.extra["mfg_shop"] = order_factories.shop(branch=world.branch_a, fabrics=2)
         world.extra["mfg_lines"] = [
             factories.line(name="خط 1", branches=[world.branch_a], priority=2),
             factories.line(name="خط 2", branches=[world.branch_a], priority=1),
