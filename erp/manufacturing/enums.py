@@ -3,4 +3,7 @@
 Plain strings only, no imports: the settings load this before the apps.
 """
 
-ENUM_NAMES: dict[str, str] = {}
+ENUM_NAMES: dict[str, str] = {
+    "FactoryOrderStatusEnum": "erp.manufacturing.models.FactoryOrder.Status",
+    "FactoryOrderTypeEnum": "erp.manufacturing.models.FactoryOrder.Type",
+}
