@@ -38,11 +38,15 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     title = forms.CharField(max_length=200, label=_("Title"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label=_("Description"))
 
-    def __init__(self, *args: Any, orders: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, orders: QuerySet[Any] | None, **kwargs: Any) -> None:
+        """`orders`: the chosen customer's orders (None before a customer is chosen: no order picker, no query)."""
         self._orders = orders
         super().__init__(*args, **kwargs)
 
     def choice_querysets(self) -> dict[str, QuerySet[Any]]:
+        if self._orders is None:
+            del self.fields["related_order"]  # type: ignore[attr-defined]
+            return {"complaint_type": ComplaintType.objects.filter(is_active=True).order_by("name_ar")}
         return {
             "complaint_type": ComplaintType.objects.filter(is_active=True).order_by("name_ar"),
             "related_order": self._orders,
