@@ -45,7 +45,7 @@ class ComplaintSerializer(serializers.Serializer):
     number = serializers.CharField()
     status = serializers.ChoiceField(choices=Complaint.Status.choices)
     priority = serializers.ChoiceField(choices=Priority.choices)
-    source = serializers.ChoiceField(choices=Complaint.Source.choices)
+    source = serializers.ChoiceField(choices=Complaint.Source.choices)  # type: ignore[assignment]
     title = serializers.CharField()
     customer_id = serializers.IntegerField()
     customer = serializers.CharField(source="customer.name")

@@ -32,7 +32,7 @@ class ComplaintForm(StyledFormMixin, forms.Form):
     priority = forms.ChoiceField(
         choices=[("", _("The type's default"))] + list(Priority.choices), required=False, label=_("Priority")
     )
-    related_order = forms.ModelChoiceField(
+    related_order: forms.ModelChoiceField = forms.ModelChoiceField(  # type: ignore[type-arg]
         queryset=None, required=False, label=_("Related order"), empty_label=_("No related order")
     )
     title = forms.CharField(max_length=200, label=_("Title"))
@@ -87,7 +87,7 @@ class MultipleFileField(forms.FileField):
 
 class CommentForm(StyledFormMixin, forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Comment"))
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         required=False,
         label=_("Attachments"),
         help_text=_("Up to %(n)s files: PDF, JPEG, PNG or WebP.") % {"n": ATTACHMENT_LIMIT},

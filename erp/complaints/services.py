@@ -103,7 +103,7 @@ def work_calendar(calendar: BusinessCalendar) -> WorkCalendar:
 
 
 def _type_calendar(complaint_type: ComplaintType, cache: dict[int, WorkCalendar] | None = None) -> WorkCalendar:
-    calendar = complaint_type.calendar if complaint_type.calendar_id else default_calendar()
+    calendar = complaint_type.calendar or default_calendar()
     if cache is not None and calendar.pk in cache:
         return cache[calendar.pk]
     result = work_calendar(calendar)
@@ -177,7 +177,7 @@ def _check_type(data: dict[str, Any]) -> None:
     if int(data.get("resolution_hours", 0)) < int(data.get("response_hours", 0)):
         raise ValidationError({"resolution_hours": _("Resolution cannot be due before the response.")})
     code = data.get("code") or ""
-    if code and ComplaintType.objects.filter(code=code).exclude(pk=data.get("pk")).exists():
+    if code and ComplaintType.objects.filter(code=code).exclude(pk=data.get("pk") or 0).exists():
         raise ValidationError({"code": _("Another complaint type has this code.")})
 
 
@@ -271,7 +271,7 @@ def _locked(complaint: Complaint | int, actor: Any) -> Complaint:
 # ---------------------------------------------------------------------------------------------------------------
 # Notifications and timeline
 
-_PRIORITY = {Priority.LOW: 10, Priority.MEDIUM: 20, Priority.HIGH: 30, Priority.URGENT: 40}
+_PRIORITY: dict[str, int] = {Priority.LOW: 10, Priority.MEDIUM: 20, Priority.HIGH: 30, Priority.URGENT: 40}
 
 
 def _record(

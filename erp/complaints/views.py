@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -274,11 +274,12 @@ def _evaluation_initial(evaluation: Any) -> dict[str, Any]:
 def _action_label(current: str, to: str) -> str:
     if to == S.IN_PROGRESS:
         return _("Start working") if current == S.NEW else _("Reopen")
-    return {
+    labels: dict[str, str] = {
         S.RESOLVED: _("Mark resolved"),
         S.PENDING_EVALUATION: _("Send for the customer's evaluation"),
         S.CLOSED: _("Close"),
-    }.get(to, to)
+    }
+    return labels.get(to, to)
 
 
 @login_required
@@ -376,7 +377,7 @@ def complaint_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     from erp.core.files import private_file_response
 
     require_perm(request.user, VIEW)

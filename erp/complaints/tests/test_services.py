@@ -27,7 +27,7 @@ R = RoleKey
 
 @pytest.fixture
 def people(make_user: Callable[..., Any], branch_a: Any, branch_b: Any) -> dict[str, Any]:
-    users = {
+    users: dict[str, Any] = {
         role: make_user(role, branch=branch_a, username=f"c_{role}")
         for role in (
             R.SALESPERSON,
@@ -121,7 +121,11 @@ def test_the_related_order_must_be_the_customers(people: dict[str, Any], custome
 def test_any_document_can_be_related_as_a_label_and_link(people: dict[str, Any], customer: Any) -> None:
     order = f.order(customer=customer, created_by=people[R.SALESPERSON])
     complaint = f.complaint(actor=people[R.SALESPERSON], customer=customer, related_object=order)
-    assert complaint.related_type.model == "order" and complaint.related_id == order.pk
+    assert (
+        complaint.related_type is not None
+        and complaint.related_type.model == "order"
+        and complaint.related_id == order.pk
+    )
     assert complaint.related_label == str(order)
 
 
