@@ -22,6 +22,9 @@ VIEW: list[type[BasePermission]] = [IsAuthenticated, has_perm(services.VIEW)]
 
 @extend_schema_serializer(component_name="ComplaintTypeOutput")
 class ComplaintTypeSerializer(serializers.ModelSerializer):
+    # A role key or "" (plain text: the role choices already have one enum name in the schema).
+    default_role = serializers.CharField(read_only=True)
+
     class Meta:
         model = ComplaintType
         fields = [
@@ -252,8 +255,8 @@ class ComplaintTypeListApi(BaseListApi):
         response_hours = serializers.IntegerField(min_value=0, max_value=10000, default=4)
         resolution_hours = serializers.IntegerField(min_value=0, max_value=10000, default=72)
         escalation_hours = serializers.IntegerField(min_value=0, max_value=10000, default=48)
-        default_role = serializers.ChoiceField(
-            choices=[r.value for r in services.DEPARTMENT_ROLES], required=False, allow_blank=True, default=""
+        default_role = serializers.CharField(
+            max_length=40, required=False, allow_blank=True, default="", help_text="A department role key, or empty."
         )
         is_active = serializers.BooleanField(required=False, default=True)
 

@@ -176,6 +176,9 @@ TYPE_FIELDS = (
 def _check_type(data: dict[str, Any]) -> None:
     if int(data.get("resolution_hours", 0)) < int(data.get("response_hours", 0)):
         raise ValidationError({"resolution_hours": _("Resolution cannot be due before the response.")})
+    role = data.get("default_role") or ""
+    if role and role not in DEPARTMENT_ROLES:
+        raise ValidationError({"default_role": _("Complaints cannot be assigned to this department.")})
     code = data.get("code") or ""
     if code and ComplaintType.objects.filter(code=code).exclude(pk=data.get("pk") or 0).exists():
         raise ValidationError({"code": _("Another complaint type has this code.")})

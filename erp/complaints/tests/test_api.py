@@ -146,3 +146,5 @@ def test_complaint_types(world: dict[str, Any], make_user: Callable[..., Any], b
     assert created.status_code == 201 and created.json()["resolution_hours"] == 24
     bad = boss.post(reverse("api-complaints:complaint-type-list"), {**data, "resolution_hours": 1}, format="json")
     assert bad.status_code == 400 and "resolution_hours" in bad.json()["error"]["fields"]
+    bad = boss.post(reverse("api-complaints:complaint-type-list"), {**data, "default_role": "user"}, format="json")
+    assert bad.status_code == 400 and "default_role" in bad.json()["error"]["fields"]

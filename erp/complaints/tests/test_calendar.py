@@ -116,3 +116,12 @@ def test_adding_is_monotonic_and_composes(start: datetime, a: Decimal, b: Decima
 def test_a_week_holds_forty_eight_working_hours() -> None:
     start = cairo(2026, 1, 3, 0)
     assert business_hours_between(start, start + timedelta(days=7), CAL) == 48
+
+
+def test_summer_time_keeps_the_wall_clock_window() -> None:
+    from zoneinfo import ZoneInfo
+
+    # July: Cairo is UTC+3 (summer time since 2023); 06:30 UTC is 09:30 local.
+    start = datetime(2026, 7, 4, 6, 30, tzinfo=ZoneInfo("UTC"))  # a Saturday
+    assert add_business_hours(start, 8, CAL) == cairo(2026, 7, 5, 9, 30)
+    assert business_hours_between(start, cairo(2026, 7, 4, 17), CAL) == Decimal("7.5")
