@@ -76,3 +76,15 @@ CELERY_BEAT_SCHEDULE["catalogue-sync-run"] = {
     "task": "erp.catalogue.tasks.catalogue_sync_run",
     "schedule": crontab(),
 }
+
+# Complaints: overdue flags (and automatic escalation) hourly; delay complaints daily at 09:00 Cairo (B §5.8).
+# https://crontab.guru/#5_*_*_*_*
+CELERY_BEAT_SCHEDULE["complaints-mark-overdue"] = {
+    "task": "erp.complaints.tasks.complaints_mark_overdue",
+    "schedule": crontab(minute=5),
+}
+# https://crontab.guru/#0_9_*_*_*
+CELERY_BEAT_SCHEDULE["complaints-create-delay-complaints"] = {
+    "task": "erp.complaints.tasks.complaints_create_delay_complaints",
+    "schedule": crontab(hour=9, minute=0),
+}

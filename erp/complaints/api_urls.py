@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from erp.complaints import apis
+
+urlpatterns = [
+    path("complaints/", apis.ComplaintListApi.as_view(), name="complaint-list"),
+    path("complaints/<int:pk>/", apis.ComplaintDetailApi.as_view(), name="complaint-detail"),
+    path("complaints/<int:pk>/transition/", apis.ComplaintTransitionApi.as_view(), name="complaint-transition"),
+    path("complaints/<int:pk>/updates/", apis.ComplaintUpdatesApi.as_view(), name="complaint-updates"),
+    path("complaint-types/", apis.ComplaintTypeListApi.as_view(), name="complaint-type-list"),
+    path("complaint-types/<int:pk>/", apis.ComplaintTypeDetailApi.as_view(), name="complaint-type-detail"),
+]

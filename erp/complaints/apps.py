@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ComplaintsConfig(AppConfig):
     name = "erp.complaints"
     label = "complaints"
+
+    def ready(self) -> None:
+        from erp.complaints import scoping  # noqa: F401  (registers the "complaints" scope)
+        from erp.complaints.sections import register_sections
+
+        register_sections()
