@@ -13,6 +13,7 @@ The payload (JSON, all values as typed):
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -227,7 +228,10 @@ class Resolved:
     variants: dict[int, Variant] = field(default_factory=dict)
 
 
-def resolve(*, actor: Any, payload: dict[str, Any]) -> Resolved:
+def resolve(*, actor: Any, payload: dict[str, Any], salespeople: Sequence[Salesperson] = ()) -> Resolved:
+    """`salespeople` already fetched (the entry form's list) are used before asking the database."""
+    from django.db.models import prefetch_related_objects
+
     from erp.accounts.scoping import scope_for
 
     out = Resolved()
@@ -235,13 +239,16 @@ def resolve(*, actor: Any, payload: dict[str, Any]) -> Resolved:
     if customer_id:
         out.customer = (
             scope_for(actor, "customers", Customer.objects.select_related("customer_type", "branch"))
-            .prefetch_related("customer_type__discount_warehouses")
             .filter(pk=customer_id)
             .first()
         )
+        if out.customer is not None and out.customer.customer_type.pricing_type == "discount":
+            prefetch_related_objects([out.customer.customer_type], "discount_warehouses")
     salesperson_id = _int(payload.get("salesperson"))
     if salesperson_id:
-        out.salesperson = Salesperson.objects.filter(pk=salesperson_id).first()
+        out.salesperson = next((s for s in salespeople if s.pk == salesperson_id), None)
+        if out.salesperson is None:
+            out.salesperson = Salesperson.objects.select_related("branch").filter(pk=salesperson_id).first()
     inspection_id = _int(payload.get("related_inspection"))
     if inspection_id and out.customer is not None:
         from erp.orders.selectors import inspections_for
@@ -473,10 +480,10 @@ def draft_get_for_user(*, actor: Any, pk: int) -> OrderDraft:
     return get_object_or_404(OrderDraft.objects.filter(user_id=actor.pk), pk=pk)
 
 
-@transaction.atomic
 def draft_save(*, actor: Any, payload: dict[str, Any], draft: OrderDraft | None = None, title: str = "") -> OrderDraft:
-    """Create (draft=None) or overwrite a draft of the actor's. A new draft beyond the per-user limit is refused;
-    the count is taken under a lock on the user's row, so two tabs cannot both pass it."""
+    """Create (draft=None) or overwrite a draft of the actor's (`draft` may be an unfetched OrderDraft(pk=…): the
+    update is one statement filtered by owner). A new draft beyond the per-user limit is refused; the count is taken
+    under a lock on the user's row, so two tabs cannot both pass it."""
     require_perm(actor, "orders.place_orders")
     if draft is not None:
         updated = OrderDraft.objects.filter(pk=draft.pk, user_id=actor.pk).update(
@@ -486,6 +493,11 @@ def draft_save(*, actor: Any, payload: dict[str, Any], draft: OrderDraft | None 
             raise ValidationError({"__all__": _("This draft no longer exists (it was placed or deleted).")})
         draft.payload, draft.title = payload, title
         return draft
+    return _draft_create(actor=actor, payload=payload, title=title)
+
+
+@transaction.atomic
+def _draft_create(*, actor: Any, payload: dict[str, Any], title: str) -> OrderDraft:
     limit = services.order_settings().max_drafts_per_user
     User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
     if OrderDraft.objects.filter(user_id=actor.pk).count() >= limit:

@@ -115,7 +115,8 @@ def entry_context(
     """Everything the entry form renders, in a fixed number of queries whatever the number of rows."""
     access = access_for(request.user)
     conf = services.order_settings()
-    resolved = drafts.resolve(actor=request.user, payload=payload)
+    salespeople = _salespeople(request)
+    resolved = drafts.resolve(actor=request.user, payload=payload, salespeople=salespeople)
     view = drafts.preview(actor=request.user, payload=payload, resolved=resolved, conf=conf)
     by_field, summary = _errors_for_form(errors or {})
     customer = resolved.customer
@@ -144,7 +145,7 @@ def entry_context(
         "inspections": inspections,
         "invoices": invoices[:3],
         "warehouses": _warehouses(request),
-        "salespeople": _salespeople(request),
+        "salespeople": salespeople,
         "errors": by_field,
         "summary": summary,
         "focus": focus,
@@ -165,9 +166,15 @@ def entry_context(
     }
 
 
-def _draft_from_post(request: HttpRequest) -> OrderDraft | None:
+def _draft_from_post(request: HttpRequest, *, fetch: bool = False) -> OrderDraft | None:
+    """The draft the form names: unfetched for saving (draft_save's update is filtered by owner), fetched (404 for
+    another user's) when placing it."""
     pk = drafts._int(request.POST.get("draft"))
-    return drafts.draft_get_for_user(actor=request.user, pk=pk) if pk else None
+    if not pk:
+        return None
+    if fetch:
+        return drafts.draft_get_for_user(actor=request.user, pk=pk)
+    return OrderDraft(pk=pk, user_id=int(request.user.pk or 0))
 
 
 def _autosave(request: HttpRequest, context: dict[str, Any]) -> None:
@@ -422,7 +429,7 @@ def entry_place(request: HttpRequest) -> HttpResponse:
             raise ValueError
     except ValueError:
         payload = drafts.payload_from_post(request.POST)
-    draft = _draft_from_post(request)
+    draft = _draft_from_post(request, fetch=True)
     if request.POST.get("edit"):
         return render(request, "orders/entry/page.html", entry_context(request, payload, draft))
     try:
