@@ -307,3 +307,33 @@ def test_drafts_list_resume_and_delete(shop: Shop, seller_a: User, seller_b: Use
     assert client_for(seller_a).post(f"/orders/drafts/{theirs.pk}/delete/").status_code == 404
     assert client_for(seller_a).post(f"/orders/drafts/{mine.pk}/delete/").status_code == 302
     assert not OrderDraft.objects.filter(pk=mine.pk).exists() and OrderDraft.objects.filter(pk=theirs.pk).exists()
+
+
+def test_review_and_place_queries_are_bounded_whatever_the_rows(shop: Shop, seller_a: User, query_budget: Any) -> None:
+    """Review and place run order_place (every rule) and render the form again on a refusal: a fixed number of
+    queries, the same with 10 or 100 item rows (they are exempt from the 12-query page budget for that reason)."""
+    rows: dict[str, Any] = {}
+    client = client_for(seller_a)
+
+    def grow(n: int) -> None:
+        start = len(rows) // 4
+        for i in range(start, start + n):
+            rows.update(
+                {
+                    f"items-{i}-variant": str(shop.fabrics[i % 2].pk),
+                    f"items-{i}-warehouse": str(shop.warehouse.pk),
+                    f"items-{i}-quantity": "1",
+                    f"items-{i}-discount_percent": "0",
+                }
+            )
+
+    for url in ("/orders/new/review/", "/orders/new/place/"):
+        rows.clear()
+        counts = query_budget(
+            grow,
+            lambda url=url: client.post(url, form_data(shop, invoice_1="", payment_amount="1", **rows)),
+            limit=24,
+            status=400,
+        )
+        assert counts[0] == counts[1]
+    assert not Order.objects.exists()
