@@ -489,13 +489,94 @@ class _OrderSubList(BaseListApi):
         return self._order
 
 
+@extend_schema_serializer(component_name="OrderItemEditInput")
+class ItemEditSerializer(ItemInputSerializer):
+    id = serializers.IntegerField(required=False, allow_null=True, help_text="An existing row of the order to change.")
+
+
+@extend_schema_serializer(component_name="OrderItemsReplaceInput")
+class ItemsReplaceSerializer(serializers.Serializer):
+    items = ItemEditSerializer(many=True)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+@extend_schema_serializer(component_name="OrderItemsPatchInput")
+class ItemsPatchSerializer(serializers.Serializer):
+    items = ItemEditSerializer(many=True, required=False, default=list)
+    remove = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+def _edit_row(row: dict[str, Any]) -> services.ItemEdit:
+    return services.ItemEdit(
+        variant_id=row["variant"],
+        quantity=row["quantity"],
+        warehouse_id=row.get("warehouse"),
+        unit_price=row.get("unit_price"),
+        discount_percent=row.get("discount_percent", Decimal(0)),
+        item_id=row.get("id"),
+    )
+
+
 class OrderItemListApi(_OrderSubList):
+    """GET: the order's items. PUT: replace them (rows with `id` are kept and changed, rows without are added,
+    rows left out are removed). PATCH: change or add the rows given and remove the ids in `remove`, keeping the
+    others. Only while the order awaits approval or waits (409 after); products orders move the stock difference."""
+
     serializer_class = OrderItemSerializer
     ordering = "id"
     queryset = OrderItem.objects.none()
 
     def get_queryset(self) -> Any:
         return selectors.order_items(order=self.order())
+
+    def _target(self) -> Order:
+        """The order to edit, without the detail's prefetches (the answer fetches the detail afterwards)."""
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(selectors.order_base(actor=self.request.user), pk=self.kwargs["pk"])
+
+    def _save(self, request: Request, items: list[services.ItemEdit], reason: str) -> Response:
+        services.order_update_items(actor=request.user, order=self._target(), items=items, reason=reason)
+        order = selectors.order_get_for_user(actor=request.user, pk=self.kwargs["pk"])
+        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+
+    @extend_schema(request=ItemsReplaceSerializer, responses={200: OrderDetailSerializer})
+    def put(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "orders.edit_orders")
+        data = ItemsReplaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = [_edit_row(row) for row in data.validated_data["items"]]
+        return self._save(request, items, data.validated_data["reason"])
+
+    @extend_schema(request=ItemsPatchSerializer, responses={200: OrderDetailSerializer})
+    def patch(self, request: Request, pk: int) -> Response:
+        require_perm(request.user, "orders.edit_orders")
+        data = ItemsPatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = {row["id"]: row for row in data.validated_data["items"] if row.get("id")}
+        removed = set(data.validated_data["remove"])
+        current = list(OrderItem.objects.filter(order=self._target()).order_by("position", "id"))
+        items = [
+            _edit_row(changes[row.pk])
+            if row.pk in changes
+            else services.ItemEdit(
+                variant_id=row.variant_id,
+                quantity=row.quantity,
+                warehouse_id=row.warehouse_id,
+                unit_price=row.unit_price,
+                discount_percent=row.discount_percent,
+                item_id=row.pk,
+            )
+            for row in current
+            if row.pk not in removed
+        ]
+        known = {row.pk for row in current}
+        unknown = [pk for pk in list(changes) + list(removed) if pk not in known]
+        if unknown:
+            raise ValidationError({"items": _("Item %(id)s is not on the order.") % {"id": unknown[0]}})
+        items += [_edit_row(row) for row in data.validated_data["items"] if not row.get("id")]
+        return self._save(request, items, data.validated_data["reason"])
 
 
 class OrderTimelineApi(_OrderSubList):

@@ -322,6 +322,38 @@ def _bulk_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesper
     return done
 
 
+def _drafts(ctx: DemoContext, admin: User) -> int:
+    """Order drafts (what the entry screen auto-saves) for the admin and each salesperson with a login: one still
+    without a customer, one with a customer and items ready to review."""
+    from erp.orders.drafts import draft_title, payload_from_post
+    from erp.orders.models import OrderDraft
+
+    stock = _stocked(list(Warehouse.objects.values_list("pk", flat=True)))[:20]
+    users = [admin, *User.objects.filter(roles__key=RoleKey.SALESPERSON).order_by("pk")[:5]]
+    rows = []
+    for user in users:
+        customer = (
+            Customer.objects.filter(status=Customer.Status.ACTIVE, branch_id=user.branch_id or 0).order_by("pk").first()
+            or Customer.objects.filter(status=Customer.Status.ACTIVE).order_by("pk").first()
+        )
+        form: dict[str, Any] = {"order_type": T.PRODUCTS, "priority": "normal", "delivery_type": "branch"}
+        rows.append(OrderDraft(user=user, payload=payload_from_post(form), title=draft_title(form, None)))
+        if customer is None or not stock:
+            continue
+        form = {**form, "customer": str(customer.pk), "notes": "مسودة تجريبية"}
+        for n, (variant, warehouse_id, _quantity) in enumerate(ctx.rng.sample(stock, min(3, len(stock)))):
+            form[f"items-{n}-variant"] = str(variant.pk)
+            form[f"items-{n}-code"] = variant.code
+            form[f"items-{n}-name"] = variant.product.name
+            form[f"items-{n}-warehouse"] = str(warehouse_id)
+            form[f"items-{n}-quantity"] = str(ctx.rng.choice([1, 2, 3, 4]))
+            form[f"items-{n}-discount_percent"] = "0"
+        payload = payload_from_post(form)
+        rows.append(OrderDraft(user=user, payload=payload, title=draft_title(payload, customer)))
+    OrderDraft.objects.bulk_create(rows)
+    return len(rows)
+
+
 def generate(ctx: DemoContext) -> None:
     if Order.objects.exists():
         ctx.stdout.write("orders: orders exist already, skipped")
@@ -336,4 +368,5 @@ def generate(ctx: DemoContext) -> None:
     _promos(ctx, admin)
     placed = _placed_orders(ctx, admin, sellers)
     bulk = _bulk_orders(ctx, admin, sellers, SIZES.get(ctx.size, SIZES["small"]))
-    ctx.stdout.write(f"orders: {placed} placed through the service, {bulk} in bulk, 24 promo codes")
+    drafts = _drafts(ctx, admin)
+    ctx.stdout.write(f"orders: {placed} placed through the service, {bulk} in bulk, 24 promo codes, {drafts} drafts")

@@ -63,6 +63,9 @@ class OrderSettings(models.Model):
     meters_tolerance = models.DecimalField(
         _("curtain meters tolerance"), max_digits=8, decimal_places=3, default=Decimal("0.000")
     )
+    max_drafts_per_user = models.PositiveSmallIntegerField(
+        _("order drafts per user"), default=5, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -533,3 +536,29 @@ class PaymentAllocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.order_id}: {self.amount}"
+
+
+class OrderDraft(models.Model):
+    """An order being entered: what the entry screen holds, saved as the salesperson types (auto-save), so nothing
+    is lost when the connection drops. Per user, limited by OrderSettings.max_drafts_per_user; placing it deletes
+    it in the placing transaction."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="order_drafts"
+    )
+    # customer, order_type, priority, salesperson, delivery_type, delivery_address, related_inspection, items,
+    # rooms, payment, promo_code, invoice_numbers, notes, … exactly as the entry form posts them (erp/orders/drafts.py).
+    payload = models.JSONField(_("content"), default=dict, blank=True)
+    # Shown in the drafts list without reading the payload.
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order draft")
+        verbose_name_plural = _("order drafts")
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["user", "-updated_at"], name="orders_draft_user_updated")]
+
+    def __str__(self) -> str:
+        return self.title or f"draft {self.pk}"

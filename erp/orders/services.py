@@ -8,7 +8,7 @@ anything, so a refused request saves nothing.
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -110,6 +110,14 @@ def compute_totals(
     return Totals(subtotal, items_discount, money(financial_addition), money(admin_discount), promo, before - promo)
 
 
+def item_list_price(variant: Variant, customer_type: Any, *, warehouse_id: int | None) -> Decimal:
+    """The unit price an item gets from the customer type's pricing (retail, wholesale, or a percentage off retail
+    for goods from the type's warehouses). `variant.product` selected, `discount_warehouses` prefetched."""
+    base = variant_price(variant, wholesale=customer_type.pricing_type == "wholesale")
+    type_percent = customer_type_price_discount(customer_type, warehouse_id=warehouse_id)
+    return money(base * (HUNDRED - type_percent) / HUNDRED)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Inputs
 
@@ -121,6 +129,14 @@ class ItemInput:
     warehouse_id: int | None = None
     unit_price: Decimal | None = None  # a manual price; needs orders.manual_price when it differs from the list price
     discount_percent: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ItemEdit(ItemInput):
+    """An item row when editing a placed order's items: `item_id` keeps (and changes) an existing row; without it
+    the row is new. Rows of the order missing from the list are removed."""
+
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +234,82 @@ def initial_status(order_type: str) -> str:
     return S.PENDING if order_type in (T.PRODUCTS, T.INSPECTION) else S.PENDING_APPROVAL
 
 
+def _build_items(
+    items: Sequence[ItemInput],
+    *,
+    customer: Customer,
+    conf: OrderSettings,
+    access: Any,
+    errors: _Errors,
+    kept_prices: dict[int, Decimal] | None = None,
+) -> tuple[list[OrderItem], dict[int, Variant]]:
+    """Validate item inputs and price them (unsaved OrderItem rows, positions from 1). Errors are keyed
+    `items.<index>.<field>`; invalid rows are left out of the result. `kept_prices` (row index: price) are prices
+    a row already had on the order: keeping one needs no permission."""
+    # Items: one query for the variants (with products), one for the warehouses, one for the type's warehouses.
+    variants = Variant.objects.select_related("product").in_bulk({i.variant_id for i in items})
+    warehouses = Warehouse.objects.in_bulk({i.warehouse_id for i in items if i.warehouse_id})
+    ctype = customer.customer_type
+    if ctype.pricing_type == "discount":
+        list(ctype.discount_warehouses.all())
+    built: list[OrderItem] = []
+    for index, item in enumerate(items):
+        prefix = f"items.{index}"
+        variant = variants.get(item.variant_id)
+        quantity = _dec(item.quantity)
+        percent = _dec(item.discount_percent)
+        if variant is None or not variant.is_active or not variant.product.is_active:
+            errors.add(f"{prefix}.variant", _("Choose an active product."))
+            continue
+        kind = variant.product.kind
+        if quantity is None or quantity <= 0:
+            errors.add(f"{prefix}.quantity", _("Enter a quantity above zero."))
+            quantity = None
+        warehouse = warehouses.get(item.warehouse_id) if item.warehouse_id else None
+        if kind != OrderItem.Kind.SERVICE and (warehouse is None or not warehouse.is_active):
+            errors.add(f"{prefix}.warehouse", _("Choose the warehouse the item is taken from."))
+        if percent is None or percent < 0 or percent > conf.max_item_discount_percent:
+            errors.add(
+                f"{prefix}.discount_percent",
+                _("The discount must be between 0 and %(cap)s %%.") % {"cap": conf.max_item_discount_percent},
+            )
+            percent = None
+        list_price = item_list_price(variant, ctype, warehouse_id=warehouse.pk if warehouse else None)
+        price = list_price
+        manual = False
+        if item.unit_price is not None:
+            wanted = _dec(item.unit_price)
+            if wanted is None or wanted < 0:
+                errors.add(f"{prefix}.unit_price", _("Enter a price of zero or more."))
+            elif money(wanted) != list_price:
+                kept = (kept_prices or {}).get(index)
+                if money(wanted) != kept and not access.has_perm("orders.manual_price"):
+                    errors.add(f"{prefix}.unit_price", _("You may not change the price."))
+                price, manual = money(wanted), True
+        if quantity is None or percent is None:
+            continue
+        amounts = line_amounts(quantity, price, percent)
+        built.append(
+            OrderItem(
+                position=index + 1,
+                variant=variant,
+                warehouse=warehouse,
+                kind=kind,
+                name=variant.product.name + (f" - {variant.colour}" if variant.colour else ""),
+                code=variant.code,
+                quantity=quantity,
+                unit_price=price,
+                is_manual_price=manual,
+                discount_percent=percent,
+                gross=amounts.gross,
+                discount_amount=amounts.discount,
+                net=amounts.net,
+            )
+        )
+
+    return built, variants
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Placing an order
 
@@ -287,69 +379,9 @@ def order_place(
             errors.add("related_inspection", _("Choose a completed inspection of this customer."))
 
     # Items: one query for the variants (with products), one for the warehouses, one for the type's warehouses.
-    variants = Variant.objects.select_related("product").in_bulk({i.variant_id for i in items})
-    warehouses = Warehouse.objects.in_bulk({i.warehouse_id for i in items if i.warehouse_id})
-    ctype = customer.customer_type
-    wholesale = ctype.pricing_type == "wholesale"
-    if ctype.pricing_type == "discount":
-        list(ctype.discount_warehouses.all())
+    built, variants = _build_items(items, customer=customer, conf=conf, access=access, errors=errors)
     if not items and order_type != T.INSPECTION:
         errors.add("items", _("Add at least one item."))
-    built: list[OrderItem] = []
-    for index, item in enumerate(items):
-        prefix = f"items.{index}"
-        variant = variants.get(item.variant_id)
-        quantity = _dec(item.quantity)
-        percent = _dec(item.discount_percent)
-        if variant is None or not variant.is_active or not variant.product.is_active:
-            errors.add(f"{prefix}.variant", _("Choose an active product."))
-            continue
-        kind = variant.product.kind
-        if quantity is None or quantity <= 0:
-            errors.add(f"{prefix}.quantity", _("Enter a quantity above zero."))
-            quantity = None
-        warehouse = warehouses.get(item.warehouse_id) if item.warehouse_id else None
-        if kind != OrderItem.Kind.SERVICE and (warehouse is None or not warehouse.is_active):
-            errors.add(f"{prefix}.warehouse", _("Choose the warehouse the item is taken from."))
-        if percent is None or percent < 0 or percent > conf.max_item_discount_percent:
-            errors.add(
-                f"{prefix}.discount_percent",
-                _("The discount must be between 0 and %(cap)s %%.") % {"cap": conf.max_item_discount_percent},
-            )
-            percent = None
-        base = variant_price(variant, wholesale=wholesale)
-        type_percent = customer_type_price_discount(ctype, warehouse_id=warehouse.pk if warehouse else None)
-        list_price = money(base * (HUNDRED - type_percent) / HUNDRED)
-        price = list_price
-        manual = False
-        if item.unit_price is not None:
-            wanted = _dec(item.unit_price)
-            if wanted is None or wanted < 0:
-                errors.add(f"{prefix}.unit_price", _("Enter a price of zero or more."))
-            elif money(wanted) != list_price:
-                if not access.has_perm("orders.manual_price"):
-                    errors.add(f"{prefix}.unit_price", _("You may not change the price."))
-                price, manual = money(wanted), True
-        if quantity is None or percent is None:
-            continue
-        amounts = line_amounts(quantity, price, percent)
-        built.append(
-            OrderItem(
-                position=index + 1,
-                variant=variant,
-                warehouse=warehouse,
-                kind=kind,
-                name=variant.product.name + (f" - {variant.colour}" if variant.colour else ""),
-                code=variant.code,
-                quantity=quantity,
-                unit_price=price,
-                is_manual_price=manual,
-                discount_percent=percent,
-                gross=amounts.gross,
-                discount_amount=amounts.discount,
-                net=amounts.net,
-            )
-        )
 
     # The curtain contract (installation and tailoring only); meters are checked against the items.
     if rooms and order_type not in MADE_TO_MEASURE:
@@ -794,6 +826,182 @@ def order_update(*, actor: Any, order: Order, **fields: Any) -> Order:
     order.search_text = order_search_text(order, order.customer)
     order.save()
     OrderEvent.objects.create(order=order, kind=OrderEvent.Kind.EDIT, user=actor, details=changes)
+    return order
+
+
+ITEMS_EDITABLE = (S.PENDING_APPROVAL, S.PENDING)
+
+
+@transaction.atomic
+def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], reason: str = "") -> Order:
+    """Replace the items of an order that has not started (awaiting approval or waiting): kept rows may change
+    quantity, price and discount; new rows are added; missing rows are removed. Totals are recomputed, products
+    orders give back or take the stock difference (one idempotency key per line and edit) and the timeline gets
+    what changed. Refused once work started, and for rows the curtain contract still uses."""
+    from erp.core.exceptions import ConflictError
+
+    require_perm(actor, "orders.edit_orders")
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("promo_code", "customer", "customer__customer_type")
+        .get(pk=order.pk)
+    )
+    if order.status not in ITEMS_EDITABLE:
+        raise ConflictError(
+            _("Items can be changed only while the order is awaiting approval or waiting."),
+            extra={"status": order.status},
+        )
+    access = access_for(actor)
+    conf = order_settings()
+    errors = _Errors()
+    current = {i.pk: i for i in OrderItem.objects.filter(order=order)}
+    kept_ids = [i.item_id for i in items if i.item_id]
+    if len(set(kept_ids)) != len(kept_ids):
+        errors.add("items", _("An item row is repeated."))
+    kept_prices: dict[int, Decimal] = {}
+    prepared: list[ItemEdit] = []
+    for n, item in enumerate(items):
+        old = current.get(item.item_id) if item.item_id else None
+        if item.item_id and old is None:
+            errors.add(f"items.{n}.variant", _("This item is not on the order."))
+        elif old is not None:
+            if item.variant_id != old.variant_id or (item.warehouse_id or None) != old.warehouse_id:
+                errors.add(f"items.{n}.variant", _("To change the product or warehouse, remove the row and add one."))
+            kept_prices[n] = old.unit_price
+            if item.unit_price is None:
+                item = replace(item, unit_price=old.unit_price)
+        prepared.append(item)
+    if not items and order.order_type != T.INSPECTION:
+        errors.add("items", _("Add at least one item."))
+    built, variants = _build_items(
+        prepared, customer=order.customer, conf=conf, access=access, errors=errors, kept_prices=kept_prices
+    )
+    removed = [row for pk, row in current.items() if pk not in set(kept_ids)]
+    used: dict[int, Decimal] = defaultdict(Decimal)
+    for item_id, meters in CurtainFabric.objects.filter(order_item__order=order).values_list("order_item_id", "meters"):
+        used[item_id] += meters
+    for row in removed:
+        if used.get(row.pk):
+            errors.add(
+                "items", _("%(code)s is used by the curtain contract; change the contract first.") % {"code": row.code}
+            )
+    for n, item in enumerate(prepared):
+        quantity = _dec(item.quantity)
+        meters = used.get(item.item_id or 0, Decimal(0))
+        if meters and quantity is not None and meters > quantity + conf.meters_tolerance:
+            errors.add(
+                f"items.{n}.quantity",
+                _("The curtain lines use %(meters)s m of this fabric but the item has %(quantity)s m.")
+                % {"meters": meters, "quantity": quantity},
+            )
+    errors.raise_if_any()
+
+    old_total = order.total
+    edit_no = counter_next(f"orders.items_edit:{order.pk}")
+    takes_stock = order.order_type == T.PRODUCTS
+    sold = set()
+    if takes_stock:
+        sold = set(
+            StockMovement.objects.filter(
+                idempotency_key__in=[_stock_key(row, "sale") for row in current.values()]
+            ).values_list("idempotency_key", flat=True)
+        )
+    stock: list[StockLine] = []
+    changes: dict[str, Any] = {"added": [], "removed": [], "changed": {}}
+    keep: list[OrderItem] = []
+    new: list[OrderItem] = []
+    for item, row in zip(prepared, built, strict=True):
+        if item.item_id:
+            old = current[item.item_id]
+            diff = {
+                name: [_display(getattr(old, name)), _display(getattr(row, name))]
+                for name in ("quantity", "unit_price", "discount_percent")
+                if getattr(old, name) != getattr(row, name)
+            }
+            if diff:
+                changes["changed"][old.code] = diff
+            delta = row.quantity - old.quantity
+            if takes_stock and delta and _stock_key(old, "sale") in sold:
+                stock.append(
+                    StockLine(
+                        old.variant_id,
+                        old.warehouse_id,  # type: ignore[arg-type]
+                        -delta,
+                        StockMovement.Kind.OUT if delta > 0 else StockMovement.Kind.IN,
+                        StockMovement.Reason.SALE if delta > 0 else StockMovement.Reason.RETURN,
+                        f"orders.item:{old.pk}:edit{edit_no}",
+                        order.number,
+                    )
+                )
+            for name in ("position", "quantity", "unit_price", "is_manual_price", "discount_percent", "gross"):
+                setattr(old, name, getattr(row, name))
+            old.discount_amount, old.net = row.discount_amount, row.net
+            keep.append(old)
+        else:
+            row.order = order
+            new.append(row)
+            changes["added"].append([row.code, str(row.quantity)])
+    for row in removed:
+        changes["removed"].append([row.code, str(row.quantity)])
+        if takes_stock and _stock_key(row, "sale") in sold:
+            stock.append(
+                StockLine(
+                    row.variant_id,
+                    row.warehouse_id,  # type: ignore[arg-type]
+                    row.quantity,
+                    StockMovement.Kind.IN,
+                    StockMovement.Reason.RETURN,
+                    f"orders.item:{row.pk}:removed",
+                    order.number,
+                )
+            )
+    if not changes["added"] and not changes["removed"] and not changes["changed"]:
+        return order
+    if removed:
+        OrderItem.objects.filter(pk__in=[row.pk for row in removed]).delete()
+    if keep:
+        OrderItem.objects.bulk_update(
+            keep,
+            [
+                "position",
+                "quantity",
+                "unit_price",
+                "is_manual_price",
+                "discount_percent",
+                "gross",
+                "discount_amount",
+                "net",
+            ],
+        )
+    if new:
+        OrderItem.objects.bulk_create(new)
+    try:
+        stock_apply(lines=stock, user=actor)
+    except InsufficientStock as exc:
+        index = next(
+            (
+                n
+                for n, row in enumerate(built)
+                if row.variant_id == exc.extra.get("variant") and row.warehouse_id == exc.extra.get("warehouse")
+            ),
+            0,
+        )
+        raise ValidationError({f"items.{index}.quantity": [str(exc.message)]}) from None
+    if takes_stock and new:
+        _deduct_stock(order, new, actor)
+    _apply_totals(order)
+    if order.total < order.paid:
+        raise ValidationError({"items": _("The total would fall below what was paid; refund first.")})
+    order.save()
+    changes["total"] = [str(old_total), str(order.total)]
+    events = [
+        OrderEvent(
+            order=order, kind=OrderEvent.Kind.EDIT, user=actor, reason=(reason or "")[:255], details={"items": changes}
+        )
+    ]
+    if stock or (takes_stock and new):
+        events.append(OrderEvent(order=order, kind=OrderEvent.Kind.STOCK, user=actor, details={"items_edit": edit_no}))
+    OrderEvent.objects.bulk_create(events)
     return order
 
 

@@ -65,6 +65,7 @@ def order_list(request: HttpRequest, order_type: str | None = None) -> HttpRespo
             "sort_query": sort_query.urlencode(),
             "types": Order.Type.choices,
             "can_export": access.has_perm("orders.export_orders"),
+            "can_place": access.has_perm("orders.place_orders"),
         }
     )
     return render(request, "orders/order_list.html", context)
@@ -131,6 +132,7 @@ def _detail(request: HttpRequest, pk: int, *, payment_form: PaymentForm | None =
             "departments": department_rows(order),
             "stage": derived_stage(order),
             "targets": [(t, Order.Status(t).label, t in NEEDS_REASON) for t in targets],
+            "can_edit_items": access.has_perm("orders.edit_orders") and order.status in services.ITEMS_EDITABLE,
             "payment_form": payment_form
             or (PaymentForm(initial={"amount": order.balance}) if access.has_perm("orders.record_payments") else None),
         },

@@ -11,6 +11,7 @@ import Toast from 'bootstrap/js/src/toast.js'
 import { bell } from './bell.js'
 import { confirmAction, installConfirmations } from './confirm.js'
 import { installDigitNormaliser, toAsciiDigits } from './digits.js'
+import { installEntryKeys } from './entry.js'
 import { installShortcuts } from './keyboard.js'
 import { showToast, showAutoToasts } from './toasts.js'
 
@@ -38,6 +39,7 @@ htmx.onLoad((root) => {
 installConfirmations()
 installDigitNormaliser()
 installShortcuts()
+installEntryKeys()
 
 // The public hook for later features (toasts from htmx responses, …). The bell polls once a minute (bell.js).
 window.erp = {

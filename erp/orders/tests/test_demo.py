@@ -21,4 +21,7 @@ def test_demo_orders_cover_every_type_and_status_and_add_up() -> None:
     assert set(PromoCode.objects.values_list("status", flat=True)) == set(PromoCode.Status.values)
     assert order_totals_mismatches() == []
     assert stock_ledger_mismatches() == []
+    from erp.orders.models import OrderDraft
+
+    assert OrderDraft.objects.filter(payload__items__0__quantity__isnull=False).exists()  # drafts to resume
     call_command("check_order_totals", stdout=io.StringIO())

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from erp.accounts.roles import RoleKey
-from erp.core.testing.urlbudget import SUPERUSER, UrlSpec, World
+from erp.core.testing.urlbudget import SUPERUSER, Exempt, UrlSpec, World
 from erp.orders.tests import factories
 
 SELLER = RoleKey.SALESPERSON.value
@@ -220,4 +220,227 @@ SPECS += [
         status=400,
     ),
     UrlSpec("orders:promo_cancel", PROMO, grow_promos, kwargs=a_cancelled_promo, method="post", status=302),
+]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Order entry, drafts, item editing and receipts (erp/orders/entry_views.py)
+
+PLACERS = (SUPERUSER, RoleKey.BRANCH_MANAGER.value, SELLER)
+
+
+def entry_shop(world: World) -> factories.Shop:
+    """The shop, its customer registered by the salesperson (who sees only the customers they registered)."""
+    from erp.customers.models import Customer
+
+    s = shop(world)
+    if not world.extra.get("entry_customer"):
+        Customer.objects.filter(pk=s.customer.pk).update(created_by=world.users[SELLER])
+        world.extra["entry_customer"] = True
+    return s
+
+
+def grow_rows(world: World, n: int) -> None:
+    """More item rows in what the entry form posts (and more orders in the database)."""
+    world.extra["rows"] = world.extra.get("rows", 0) + n
+    grow(world, n)
+
+
+def entry_data(world: World, **extra: Any) -> dict[str, Any]:
+    s = entry_shop(world)
+    data: dict[str, Any] = {
+        "customer": str(s.customer.pk),
+        "order_type": "tailoring",
+        "priority": "normal",
+        "salesperson": str(s.salesperson.pk),
+        "delivery_type": "branch",
+        "payment_amount": "1",
+        "payment_method": "cash",
+        "draft": str(a_draft(world)["pk"]),
+        "rooms-0-present": "1",
+        "rooms-0-room_name": "الصالة",
+        "rooms-0-width_cm": "300",
+        "rooms-0-height_cm": "260",
+        "rooms-0-fabrics-0-item": "0",
+        "rooms-0-fabrics-0-meters": "1",
+        "rooms-0-accessories-0-name": "مجرى",
+        "rooms-0-accessories-0-quantity": "1",
+    }
+    for n in range(world.extra.get("rows", 0)):
+        variant = s.fabrics[n % 2]
+        data.update(
+            {
+                f"items-{n}-variant": str(variant.pk),
+                f"items-{n}-warehouse": str(s.warehouse.pk),
+                f"items-{n}-quantity": "1.5",
+                f"items-{n}-discount_percent": "5",
+            }
+        )
+    data.update(extra)
+    return data
+
+
+def a_draft(world: World) -> dict[str, int]:
+    from erp.orders.models import OrderDraft
+
+    if "draft" not in world.extra:
+        world.extra["draft"] = OrderDraft.objects.create(user=world.users[SELLER], payload={}, title="مسودة")
+    return {"pk": world.extra["draft"].pk}
+
+
+def grow_draft(world: World, n: int) -> None:
+    """More item rows, rooms and fabric lines in the draft the page resumes."""
+    from erp.orders.models import OrderDraft
+
+    a_draft(world)
+    grow_rows(world, n)
+    data = entry_data(world)
+    from erp.orders.drafts import payload_from_post
+
+    rooms = {f"rooms-{r}-{k}": v for r in range(n) for k, v in (("present", "1"), ("room_name", f"غرفة {r}"))}
+    rooms.update({f"rooms-{r}-fabrics-0-item": str(r % 2) for r in range(n)})
+    rooms.update({f"rooms-{r}-fabrics-0-meters": "1" for r in range(n)})
+    OrderDraft.objects.filter(pk=world.extra["draft"].pk).update(payload=payload_from_post({**data, **rooms}))
+
+
+def someone_elses_draft(world: World) -> dict[str, int]:
+    from erp.orders.models import OrderDraft
+
+    if "other_draft" not in world.extra:
+        world.extra["other_draft"] = OrderDraft.objects.create(user=world.users[SUPERUSER], payload={})
+    return {"pk": world.extra["other_draft"].pk}
+
+
+def grow_drafts(world: World, n: int) -> None:
+    from erp.orders.models import OrderDraft
+
+    OrderDraft.objects.bulk_create(
+        OrderDraft(user=world.users[role], payload={"items": []}, title=f"مسودة {i}")
+        for i in range(n)
+        for role in (SELLER, SUPERUSER)
+    )
+
+
+def grow_customers(world: World, n: int) -> None:
+    from erp.customers.models import Customer
+    from erp.customers.services import customer_search_text
+    from erp.customers.tests.factories import customer_type
+
+    s = entry_shop(world)
+    start = Customer.objects.count()
+    rows = []
+    for i in range(n):
+        c = Customer(
+            branch=world.branch_a,
+            code=f"CAI-G{start + i:05d}",
+            name=f"عميل بحث {start + i}",
+            phone=f"+2011{start + i:08d}",
+            customer_type=customer_type("retail"),
+            created_by=world.users[SELLER],
+            status="blocked" if i % 3 == 0 else "active",
+        )
+        c.search_text = customer_search_text(c)
+        rows.append(c)
+    Customer.objects.bulk_create(rows)
+    del s
+
+
+def grow_products(world: World, n: int) -> None:
+    from erp.inventory.tests import factories as inventory_factories
+
+    inventory_factories.bulk_products(count=n, warehouse=shop(world).warehouse)
+
+
+def a_receipt(world: World) -> dict[str, int]:
+    """A general payment allocated over orders (the receipt lists them)."""
+    from django.utils import timezone
+
+    from erp.orders.models import Payment
+
+    if "receipt" not in world.extra:
+        s = shop(world)
+        world.extra["receipt"] = Payment.objects.create(
+            customer=s.customer, amount=Decimal(1), payment_date=timezone.localdate(), created_by=world.users[SELLER]
+        )
+    return {"pk": world.extra["receipt"].pk}
+
+
+def grow_receipt(world: World, n: int) -> None:
+    from erp.orders.models import PaymentAllocation
+
+    a_receipt(world)
+    orders = factories.bulk_orders(shop(world), world.users[SELLER], n)
+    PaymentAllocation.objects.bulk_create(
+        PaymentAllocation(payment=world.extra["receipt"], order=o, amount=Decimal("0.01")) for o in orders
+    )
+
+
+def an_order_in_progress(world: World) -> dict[str, int]:
+    from erp.orders.models import Order
+
+    an_order(world)
+    Order.objects.filter(pk=world.extra["order"].pk).update(status=Order.Status.IN_PROGRESS)
+    return {"pk": world.extra["order"].pk}
+
+
+def items_put(world: World) -> dict[str, Any]:
+    s = shop(world)
+    return {"items": [{"variant": s.fabrics[0].pk, "warehouse": s.warehouse.pk, "quantity": "2"}], "reason": "x"}
+
+
+SPECS += [
+    UrlSpec("orders:entry_new", PLACERS, grow),
+    UrlSpec("orders:entry_draft", (SELLER,), grow_draft, kwargs=a_draft),
+    UrlSpec("orders:entry_save", (SELLER,), grow_rows, method="post", data=entry_data),
+    UrlSpec(
+        "orders:entry_refresh",
+        (SELLER,),
+        grow_rows,
+        method="post",
+        data=lambda w: entry_data(w, action="add_item", add_code=shop(w).fabrics[0].code),
+    ),
+    UrlSpec("orders:entry_customers", (SUPERUSER, SELLER), grow_customers, query="customer_q=عميل"),
+    UrlSpec("orders:entry_products", PLACERS, grow_products, query="add_code=قماش"),
+    UrlSpec("orders:draft_list", (SUPERUSER, SELLER), grow_drafts),
+    UrlSpec("orders:draft_delete", (SELLER,), grow_drafts, kwargs=someone_elses_draft, method="post", status=404),
+    UrlSpec("orders:order_items_edit", PAGE_VIEWERS[:4], grow_one_order, kwargs=an_order),
+    UrlSpec(
+        "orders:order_items_edit",
+        (SUPERUSER, SELLER),
+        grow_one_order,
+        kwargs=an_order,
+        method="post",
+        data=lambda w: {"items-0-code": "NO-SUCH-CODE", "items-0-quantity": "1"},
+        status=400,
+    ),
+    UrlSpec("orders:payment_receipt", VIEWERS, grow_receipt, kwargs=a_receipt),
+    UrlSpec(
+        "api-orders:order-items",
+        (SUPERUSER, SELLER),
+        grow_one_order,
+        kwargs=an_order_in_progress,
+        method="put",
+        data=items_put,
+        status=409,  # work started: refused with the status
+        api=True,
+    ),
+    UrlSpec(
+        "api-orders:order-items",
+        (SUPERUSER, SELLER),
+        grow_one_order,
+        kwargs=an_order_in_progress,
+        method="patch",
+        data=lambda w: {"remove": [], "items": []},
+        status=409,
+        api=True,
+    ),
+]
+
+
+# Review and place run every placement rule through order_place (a rolled-back dry run, then the real placement),
+# then render the whole form: more than the page budget, but bounded and the same whatever the number of rows
+# (erp/orders/tests/test_entry.py::test_review_and_place_queries_are_bounded_whatever_the_rows).
+EXEMPT = [
+    Exempt("orders:entry_review", "runs order_place as a dry run; bounded by its own test (test_entry.py)"),
+    Exempt("orders:entry_place", "runs order_place; bounded by its own test (test_entry.py)"),
 ]
