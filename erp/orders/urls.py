@@ -15,3 +15,10 @@ urlpatterns = [
     path("promo-codes/", views.promo_list, name="promo_list"),
     path("promo-codes/<int:pk>/cancel/", views.promo_cancel, name="promo_cancel"),
 ]
+
+# The customer page's additions (erp/orders/customer_views.py).
+from erp.orders import customer_views  # noqa: E402
+
+urlpatterns += [
+    path("payments/<int:pk>/receipt/", customer_views.payment_receipt, name="payment_receipt"),
+]
