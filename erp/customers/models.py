@@ -153,6 +153,7 @@ class Customer(BaseModel):
             ("manage_customers", "Can create and edit customers"),
             ("block_customers", "Can block and unblock customers"),
             ("export_customers", "Can export customers"),
+            ("exceed_credit", "Can place orders beyond a customer's credit limit or payment terms"),
         ]
 
     def __str__(self) -> str:
