@@ -76,3 +76,10 @@ CELERY_BEAT_SCHEDULE["catalogue-sync-run"] = {
     "task": "erp.catalogue.tasks.catalogue_sync_run",
     "schedule": crontab(),
 }
+
+# Orders: active promo codes past their expiry become "expired" (using one checks the time anyway).
+# https://crontab.guru/#5_*_*_*_*
+CELERY_BEAT_SCHEDULE["orders-promo-expire-due"] = {
+    "task": "erp.orders.tasks.promo_expire_due",
+    "schedule": crontab(minute=5),
+}

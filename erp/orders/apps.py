@@ -12,3 +12,4 @@ class OrdersConfig(AppConfig):
         )
 
         customer_sections.register()  # the orders, payments, balance and timeline cards of the customer page
+        from erp.orders import exports  # noqa: F401  (registers the "orders" background export)
