@@ -53,6 +53,10 @@ def customer_in_scope(*, actor: Any, customer: Customer) -> bool:
 
 
 def _detail_queryset(actor: Any) -> QuerySet[Customer]:
+    return with_balance(_scoped_detail(actor))
+
+
+def _scoped_detail(actor: Any) -> QuerySet[Customer]:
     return scope_for(
         actor,
         "customers",

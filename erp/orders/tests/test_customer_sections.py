@@ -236,3 +236,22 @@ def test_customer_list_balance_adds_no_query_per_row(
             )
 
     query_budget(grow, lambda: client.get("/customers/?has_balance=true&over_credit_limit=false"))
+
+
+def test_customer_api_shows_the_balance_and_filters_by_it(
+    shop: factories.Shop, admin_user: User, branch_a: Branch, api_client: Any
+) -> None:
+    from erp.accounts.services import api_token_issue
+
+    shop.customer.credit_limit = Decimal("100.00")
+    shop.customer.save()
+    factories.bulk_orders(shop, admin_user, 1)  # owes 150.00
+    clear = customer_factories.customer(branch=branch_a)
+    _token, key = api_token_issue(user=admin_user)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = api_client.get("/api/v1/customers/?has_balance=true").json()
+    assert [(c["code"], c["balance"]) for c in body["results"]] == [(shop.customer.code, "150.00")]
+    body = api_client.get("/api/v1/customers/?over_credit_limit=true").json()
+    assert [c["code"] for c in body["results"]] == [shop.customer.code]
+    detail = api_client.get(f"/api/v1/customers/{clear.pk}/").json()
+    assert detail["balance"] == "0.00"
