@@ -38,7 +38,7 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     if spec is None or job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     require_perm(request.user, spec.permission)
-    name = job.file.name.rsplit("/", 1)[-1]
+    name = (job.file.name or "").rsplit("/", 1)[-1]
     response = FileResponse(job.file.open("rb"), as_attachment=True, filename=name)
     response["Content-Type"] = XLSX_CONTENT_TYPE
     response["X-Content-Type-Options"] = "nosniff"

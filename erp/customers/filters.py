@@ -5,7 +5,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch
@@ -72,9 +72,9 @@ class CustomerFilter(StyledFilterSet):
         from erp.customers.selectors import with_balance
 
         if value == "true":
-            return with_balance(queryset).filter(balance_due__gt=0)
+            return with_balance(queryset).filter(Q(balance_due__gt=0))
         if value == "false":
-            return with_balance(queryset).filter(balance_due__lte=0)
+            return with_balance(queryset).filter(Q(balance_due__lte=0))
         return queryset
 
     def filter_over_credit_limit(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
@@ -82,11 +82,11 @@ class CustomerFilter(StyledFilterSet):
         those customers pay the down payment and are never "over")."""
         from erp.customers.selectors import with_balance
 
-        over = {"credit_limit__gt": 0, "balance_due__gt": F("credit_limit")}
+        over = Q(credit_limit__gt=0, balance_due__gt=F("credit_limit"))
         if value == "true":
-            return with_balance(queryset).filter(**over)
+            return with_balance(queryset).filter(over)
         if value == "false":
-            return with_balance(queryset).exclude(**over)
+            return with_balance(queryset).exclude(over)
         return queryset
 
     def filter_search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:

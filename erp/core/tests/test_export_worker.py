@@ -60,7 +60,8 @@ def test_a_real_worker_builds_the_export(
     assert (job.total, job.done) == (6, 6)
     download = client.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True).active
+    content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert codes == sorted(c.code for c in here)
     # The status poll is answered from the progress the worker published, and stops polling.

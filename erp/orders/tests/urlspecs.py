@@ -252,7 +252,9 @@ def a_payment(world: World) -> dict[str, int]:
     from erp.orders.models import Payment
 
     an_order(world)
-    return {"pk": Payment.objects.filter(order=world.extra["order"]).values_list("pk", flat=True).first()}
+    pk = Payment.objects.filter(order=world.extra["order"]).values_list("pk", flat=True).first()
+    assert pk is not None
+    return {"pk": pk}
 
 
 SPECS += [
