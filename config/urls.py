@@ -27,6 +27,7 @@ urlpatterns = [
     path("factory/", include("erp.manufacturing.urls")),
     path("installations/", include("erp.installations.urls")),
     path("complaints/", include("erp.complaints.urls")),
+    path("exports/", include("erp.core.export_urls")),
     path("", include("erp.api.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

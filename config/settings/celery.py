@@ -88,3 +88,9 @@ CELERY_BEAT_SCHEDULE["complaints-create-delay-complaints"] = {
     "task": "erp.complaints.tasks.complaints_create_delay_complaints",
     "schedule": crontab(hour=9, minute=0),
 }
+# Orders: active promo codes past their expiry become "expired" (using one checks the time anyway).
+# https://crontab.guru/#5_*_*_*_*
+CELERY_BEAT_SCHEDULE["orders-promo-expire-due"] = {
+    "task": "erp.orders.tasks.promo_expire_due",
+    "schedule": crontab(minute=5),
+}

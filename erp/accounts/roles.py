@@ -249,3 +249,8 @@ def _load_app_roles() -> None:
 
 
 _load_app_roles()
+
+# Customers' credit (erp/orders/credit.py): placing an order beyond a customer's credit limit or with orders overdue
+# past their payment terms is refused unless the user may override it: branch managers and up.
+for _role in (RoleKey.SYSTEM_ADMIN, RoleKey.BRANCH_MANAGER):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS.get(_role, ()) + ("customers.exceed_credit",)

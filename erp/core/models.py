@@ -1,4 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.core.files import private_storage
 
 
 class BaseModel(models.Model):
@@ -19,3 +23,48 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+def _export_upload_to(instance: "ExportJob", filename: str) -> str:
+    return f"exports/{instance.created_at:%Y/%m}/{filename}"
+
+
+class ExportJob(BaseModel):
+    """A large Excel export built in the background (erp/core/exportjobs.py): the rows are those the requesting user
+    may see, with the filters they chose; the file lives in private storage and only that user downloads it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("export"), max_length=40)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(upload_to=_export_upload_to, storage=private_storage, blank=True, max_length=255)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "-id"], name="core_exportjob_user_id")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(int(self.done * 100 / self.total), 99) if self.total else 0
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

@@ -56,6 +56,13 @@ class CustomerSerializer(serializers.ModelSerializer):
     customer_type_code = serializers.CharField(source="customer_type.code")
     category_name = serializers.CharField(source="category.name", default=None)
     created_by = serializers.CharField(source="created_by.username", default=None)
+    balance = serializers.DecimalField(
+        source="balance_due",
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        help_text="What the customer owes over their open orders (annotated by the selector).",
+    )
 
     class Meta:
         model = Customer
@@ -77,6 +84,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "location_type",
             "status",
             "credit_limit",
+            "balance",
             "payment_terms_days",
             "notes",
             "created_by",
@@ -113,8 +121,8 @@ class _CustomerFields(serializers.Serializer):
 
 
 class CustomerListApi(BaseListApi):
-    """GET: the customers in the caller's scope (filters: search, branch, customer_type, category, status;
-    ordering: id, code). POST: a new customer (needs customers.manage_customers)."""
+    """GET: the customers in the caller's scope (filters: search, branch, customer_type, category, status,
+    has_balance, over_credit_limit; ordering: id, code). POST: a new customer (needs customers.manage_customers)."""
 
     serializer_class = CustomerSerializer
     permission_classes = VIEW_CUSTOMERS

@@ -6,4 +6,7 @@ class CustomersConfig(AppConfig):
     label = "customers"
 
     def ready(self) -> None:
-        from erp.customers import scoping  # noqa: F401  (registers the "customers" scope)
+        from erp.customers import (
+            exports,  # noqa: F401  (registers the "customers" background export)
+            scoping,  # noqa: F401  (registers the "customers" scope)
+        )

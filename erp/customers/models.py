@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -153,6 +154,7 @@ class Customer(BaseModel):
             ("manage_customers", "Can create and edit customers"),
             ("block_customers", "Can block and unblock customers"),
             ("export_customers", "Can export customers"),
+            ("exceed_credit", "Can place orders beyond a customer's credit limit or payment terms"),
         ]
 
     def __str__(self) -> str:
@@ -171,7 +173,7 @@ class ContactPerson(BaseModel):
     title = models.CharField(_("title"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    position = models.PositiveSmallIntegerField(_("order"), default=1)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("sort order", "order"), default=1)
     is_primary = models.BooleanField(_("primary"), default=False)
 
     class Meta:

@@ -15,11 +15,11 @@ from erp.accounts.access import access_for, require_perm
 from erp.accounts.forms import apply_service_errors
 from erp.accounts.models import SecurityEvent
 from erp.accounts.services import client_ip, security_event_record
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.core.phones import normalize_phone
-from erp.customers import selectors, services
+from erp.customers import exports, selectors, services
 from erp.customers.filters import CustomerFilter
 from erp.customers.forms import (
     CategoryForm,
@@ -86,48 +86,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 def _customers_xlsx(request: HttpRequest, customers: Any) -> HttpResponse:
+    """Immediate when small, a background job with a progress bar when large (erp/core/exportjobs.py)."""
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "customers"}
     )
-
-    def rows() -> Any:
-        for c in customers.order_by("code").iterator(chunk_size=2000):
-            yield [
-                c.code,
-                c.name,
-                c.branch.name,
-                c.customer_type.name,
-                c.category.name if c.category else "",
-                c.phone,
-                c.phone2,
-                c.email,
-                c.address,
-                c.get_location_type_display(),
-                c.get_status_display(),
-                c.credit_limit,
-                c.payment_terms_days,
-                c.created_by.get_full_name() if c.created_by else "",
-                c.created_at,
-            ]
-
-    headers = [
-        _("Code"),
-        _("Name"),
-        _("Branch"),
-        _("Type"),
-        _("Category"),
-        _("Phone"),
-        _("Second phone"),
-        _("Email"),
-        _("Address"),
-        _("Location type"),
-        _("Status"),
-        _("Credit limit"),
-        _("Payment terms (days)"),
-        _("Created by"),
-        _("Created"),
-    ]
-    return xlsx_response(filename="customers", headers=headers, rows=rows())
+    return export_response(request, kind=exports.CUSTOMERS.key, queryset=customers)
 
 
 @login_required

@@ -6,4 +6,10 @@ class OrdersConfig(AppConfig):
     label = "orders"
 
     def ready(self) -> None:
-        from erp.orders import scoping  # noqa: F401  (registers the "orders" scope)
+        from erp.orders import (
+            customer_sections,
+            scoping,  # noqa: F401  (registers the "orders" scope)
+        )
+
+        customer_sections.register()  # the orders, payments, balance and timeline cards of the customer page
+        from erp.orders import exports  # noqa: F401  (registers the "orders" background export)

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.accounts.models import Branch
 from erp.core.filters import StyledFilterSet
@@ -50,7 +51,7 @@ class OrderFilter(StyledFilterSet):
     )
     salesperson = django_filters.ModelChoiceFilter(
         queryset=lambda request: salesperson_choices(request),
-        label=_("Salesperson"),
+        label=pgettext_lazy("person who sold", "Salesperson"),
         empty_label=_("All salespeople"),
     )
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
@@ -101,7 +102,7 @@ class OrderFilter(StyledFilterSet):
 
 class PaymentFilter(StyledFilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
-    order = django_filters.NumberFilter(field_name="order_id", label=_("Order"))
+    order = django_filters.NumberFilter(field_name="order_id", label=pgettext_lazy("sales order", "Order"))
     method = django_filters.ChoiceFilter(choices=Payment.Method.choices, label=_("Method"), empty_label=_("Any"))
     created_after = django_filters.DateFilter(field_name="payment_date", lookup_expr="gte", label=_("From"))
     created_before = django_filters.DateFilter(field_name="payment_date", lookup_expr="lte", label=_("To"))

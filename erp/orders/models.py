@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp.core.models import BaseModel
 
@@ -102,8 +103,8 @@ class Salesperson(BaseModel):
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
-        verbose_name = _("salesperson")
-        verbose_name_plural = _("salespeople")
+        verbose_name = pgettext_lazy("person who sold", "salesperson")
+        verbose_name_plural = pgettext_lazy("person who sold", "salespeople")
         ordering = ["name"]
         indexes = [models.Index(fields=["branch", "is_active"], name="orders_salesperson_branch")]
 
@@ -189,7 +190,7 @@ class Order(BaseModel):
     )
     salesperson = models.ForeignKey(
         Salesperson,
-        verbose_name=_("salesperson"),
+        verbose_name=pgettext_lazy("person who sold", "salesperson"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -244,7 +245,7 @@ class Order(BaseModel):
     search_text = models.TextField(editable=False, default="")
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("sales order", "order")
         verbose_name_plural = _("orders")
         ordering = ["-id"]
         indexes = [
@@ -497,7 +498,12 @@ class Payment(BaseModel):
     )
     # Set for a payment (or refund) on one order; empty for a general payment allocated oldest-first.
     order = models.ForeignKey(
-        Order, verbose_name=_("order"), on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+        Order,
+        verbose_name=pgettext_lazy("sales order", "order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
     )
     amount = models.DecimalField(_("amount"), help_text=_("Negative for a refund."), **MONEY)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.CASH)

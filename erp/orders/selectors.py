@@ -102,3 +102,15 @@ def inspections_for(*, customer_id: int) -> QuerySet[Order]:
     return Order.objects.filter(
         customer_id=customer_id, order_type=Order.Type.INSPECTION, status=Order.Status.COMPLETED
     ).order_by("-id")
+
+
+def payment_receipt_get(*, actor: Any, pk: int) -> Payment:
+    """A payment the user may see (through one of its orders), with what the receipt prints."""
+    return get_object_or_404(
+        payment_list(actor=actor)
+        .select_related("customer__branch")
+        .prefetch_related(
+            Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("order").order_by("id"))
+        ),
+        pk=pk,
+    )

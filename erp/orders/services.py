@@ -27,6 +27,7 @@ from erp.customers.models import Customer
 from erp.customers.services import customer_type_price_discount, ensure_can_order
 from erp.inventory.models import StockMovement, Variant, Warehouse
 from erp.inventory.services import StockLine, stock_apply, variant_price
+from erp.orders.credit import credit_check
 from erp.orders.handoffs import dispatch_handoffs
 from erp.orders.models import (
     CurtainAccessory,
@@ -490,6 +491,7 @@ def order_place(
             _("The down payment must be at least %(amount)s (%(percent)s %%).")
             % {"amount": required, "percent": conf.min_down_payment_percent},
         )
+    credit_override = credit_check(customer=customer, access=access, new_balance=totals.total - paid, errors=errors)
     errors.raise_if_any()
 
     # Everything is valid: number and write.
@@ -543,6 +545,16 @@ def order_place(
             details={"number": number, "type": order_type, "total": str(totals.total), "lines": len(built)},
         )
     ]
+    if credit_override:
+        events.append(
+            OrderEvent(
+                order=order,
+                kind=OrderEvent.Kind.CREATED,
+                user=actor,
+                reason="credit override",
+                details={"credit_override": credit_override},
+            )
+        )
     if promo is not None:
         used = PromoCode.objects.filter(pk=promo.pk, status=PromoCode.Status.ACTIVE).update(
             status=PromoCode.Status.USED, used_at=timezone.now(), used_by=actor

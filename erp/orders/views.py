@@ -15,7 +15,6 @@ from erp.accounts.access import access_for, require_perm
 from erp.accounts.models import SecurityEvent
 from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
-from erp.core.exports import xlsx_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.core.paging import paginate
@@ -25,8 +24,6 @@ from erp.orders.filters import OrderFilter, PromoCodeFilter
 from erp.orders.forms import PaymentForm, PromoIssueForm, TransitionForm
 from erp.orders.models import Order, PromoCode
 from erp.orders.transitions import NEEDS_REASON, order_allowed_targets, order_transition
-
-EXPORT_LIMIT = 20000
 
 
 def _list_context(request: HttpRequest, order_type: str | None) -> tuple[Any, dict[str, Any]]:
@@ -72,47 +69,10 @@ def order_list(request: HttpRequest, order_type: str | None = None) -> HttpRespo
 
 
 def _orders_xlsx(request: HttpRequest, orders: Any) -> HttpResponse:
+    from erp.orders.exports import orders_export  # immediate when small, a background job when large
+
     security_event_record(kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "orders"})
-    rows = (
-        [
-            o.number,
-            o.order_date,
-            o.customer.code,
-            o.customer.name,
-            o.customer.phone,
-            o.get_order_type_display(),
-            o.get_priority_display(),
-            o.get_status_display(),
-            o.branch.code,
-            o.salesperson.name if o.salesperson else "",
-            o.invoice_numbers,
-            o.contract_number,
-            o.total,
-            o.paid,
-            o.balance,
-            o.expected_delivery_date,
-        ]
-        for o in orders.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=1000)
-    )
-    headers = [
-        _("Order number"),
-        _("Date"),
-        _("Customer code"),
-        _("Customer"),
-        _("Phone"),
-        _("Type"),
-        _("Priority"),
-        _("Status"),
-        _("Branch"),
-        _("Salesperson"),
-        _("Invoice numbers"),
-        _("Contract number"),
-        _("Total"),
-        _("Paid"),
-        _("Balance"),
-        _("Expected delivery"),
-    ]
-    return xlsx_response(filename="orders", headers=headers, rows=rows)
+    return orders_export(request, orders)
 
 
 def _detail(request: HttpRequest, pk: int, *, payment_form: PaymentForm | None = None, status: int = 200) -> Any:

@@ -443,4 +443,45 @@ SPECS += [
 EXEMPT = [
     Exempt("orders:entry_review", "runs order_place as a dry run; bounded by its own test (test_entry.py)"),
     Exempt("orders:entry_place", "runs order_place; bounded by its own test (test_entry.py)"),
+# The customer page's order sections (erp/orders/customer_sections.py) and the payment receipt.
+
+
+def grow_customer_history(world: World, n: int) -> None:
+    """More orders, payments, notes and look-ups on the shop's customer (the customer page's sections)."""
+    from erp.customers.models import CustomerAccessLog, CustomerNote
+
+    s = shop(world)
+    user = world.users[SELLER]
+    factories.bulk_orders(s, user, n)
+    CustomerNote.objects.bulk_create(CustomerNote(customer=s.customer, text=f"ملاحظة {i}") for i in range(n))
+    CustomerAccessLog.objects.bulk_create(
+        CustomerAccessLog(user=user, customer=s.customer, customer_branch=s.branch, via="code") for _ in range(n)
+    )
+
+
+def customer_code(world: World) -> dict[str, str]:
+    s = shop(world)
+    if s.customer.created_by_id is None:  # the salesperson sees the customers they registered
+        s.customer.created_by = world.users[SELLER]
+        s.customer.save(update_fields=["created_by"])
+    return {"code": s.customer.code}
+
+
+def a_payment(world: World) -> dict[str, int]:
+    from erp.orders.models import Payment
+
+    an_order(world)
+    pk = Payment.objects.filter(order=world.extra["order"]).values_list("pk", flat=True).first()
+    assert pk is not None
+    return {"pk": pk}
+
+
+SPECS += [
+    UrlSpec(
+        "customers:customer_detail",
+        (SUPERUSER, RoleKey.SALES_MANAGER.value, RoleKey.BRANCH_MANAGER.value, SELLER),
+        grow_customer_history,
+        kwargs=customer_code,
+    ),
+    UrlSpec("orders:payment_receipt", PAGE_VIEWERS, grow_one_order, kwargs=a_payment),
 ]
