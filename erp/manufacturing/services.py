@@ -446,7 +446,7 @@ def factory_order_change_line(
 def _cut_info(cut_item: Any) -> dict[str, Any]:
     """What the factory copies from a cutting module's cut item (read by attribute, whatever its model)."""
     cutting_order = getattr(cut_item, "cutting_order", None)
-    reference = getattr(cut_item, "cut_reference", "") or getattr(cutting_order, "number", "") or ""
+    reference = getattr(cut_item, "cut_reference", "") or getattr(cutting_order, "code", "") or ""
     meters = None
     for name in ("meters", "cut_quantity", "quantity"):
         value = getattr(cut_item, name, None)
