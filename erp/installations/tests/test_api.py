@@ -208,3 +208,20 @@ def test_modification_requests_through_the_api(
     listed = client_for(seller_a).get(reverse("api-installations:modification-request-list")).json()["results"]
     assert [r["id"] for r in listed] == [pk]
     assert ModificationRequest.objects.get(pk=pk).factory_order_id == 501
+
+
+def test_a_waiting_installation_is_scheduled_through_the_transition(
+    shop: order_factories.Shop, installer: User, branch_a: Branch
+) -> None:
+    inst = factories.installation(shop, installer, status=S.NEEDS_SCHEDULING)
+    url = reverse("api-installations:installation-transition", kwargs={"pk": inst.pk})
+    client = client_for(installer)
+    missing = client.post(url, {"to": "scheduled"}, format="json")
+    assert missing.status_code == 400
+    assert "scheduled_date" in missing.json()["error"]["fields"]
+    crew = factories.crew(branch=branch_a)
+    assert crew.team is not None
+    done = client.post(
+        url, {"to": "scheduled", "scheduled_date": "2030-04-01", "team": crew.team.pk}, format="json"
+    ).json()
+    assert (done["status"], done["scheduled_date"], done["team_id"]) == (S.SCHEDULED, "2030-04-01", crew.team.pk)

@@ -196,3 +196,21 @@ def test_modification_pages(shop: order_factories.Shop, installer: User) -> None
     action = response["Location"].rstrip("/") + "/action/"
     client.post(action, {"to": "investigating"})
     assert inst.modifications.get().status == "investigating"
+
+
+def test_salespeople_see_but_do_not_act(shop: order_factories.Shop, installer: User, seller_a: User) -> None:
+    inst = factories.installation(
+        shop, installer, status=S.COMPLETED, order=factories.ready_orders(shop, seller_a, 1)[0]
+    )
+    client = login(seller_a)
+    page = client.get(reverse("installations:installation_detail", kwargs={"pk": inst.pk}))
+    assert page.status_code == 200
+    assert reverse("installations:modification_create", kwargs={"pk": inst.pk}) not in page.content.decode()
+    assert client.get(reverse("installations:modification_create", kwargs={"pk": inst.pk})).status_code == 403
+    assert (
+        client.post(reverse("installations:installation_cancel", kwargs={"pk": inst.pk}), {"reason": "x"}).status_code
+        == 403
+    )
+    assert client.get(reverse("installations:team_day")).status_code == 403
+    inst.refresh_from_db()
+    assert inst.status == S.COMPLETED
