@@ -106,7 +106,9 @@ def _placed(admin: User, count: int) -> list[Order]:
     from erp.orders import services as orders
 
     service = Variant.objects.filter(product__kind=Product.Kind.SERVICE).order_by("pk").first()
-    customers = list(Customer.objects.select_related("branch").order_by("pk")[:count])
+    customers = list(
+        Customer.objects.filter(status=Customer.Status.ACTIVE).select_related("branch").order_by("pk")[:count]
+    )
     if service is None or not customers:
         return []
     placed = []
