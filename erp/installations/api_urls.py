@@ -8,7 +8,7 @@ urlpatterns = [
     path(
         "installations/<int:pk>/transition/", apis.InstallationTransitionApi.as_view(), name="installation-transition"
     ),
-    path("teams/", apis.TeamListApi.as_view(), name="team-list"),
+    path("installation-teams/", apis.TeamListApi.as_view(), name="team-list"),  # api.md
     path("technicians/", apis.TechnicianListApi.as_view(), name="technician-list"),
     path("drivers/", apis.DriverListApi.as_view(), name="driver-list"),
     path("vehicles/", apis.VehicleListApi.as_view(), name="vehicle-list"),
