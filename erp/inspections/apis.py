@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from erp.accounts.access import require_perm
 from erp.accounts.scoping import scope_for
 from erp.api.idempotency import idempotent_create
+from erp.api.pagination import CursorPagination
 from erp.api.permissions import has_perm
 from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
 from erp.core.files import private_file_response
@@ -183,9 +184,15 @@ class InspectionTransitionApi(BaseApi):
         return _detail(request, pk)
 
 
-class _InspectionSubList(BaseListApi):
-    permission_classes = VIEW_INSPECTIONS
+class OldestFirst(CursorPagination):
     ordering = "id"
+
+
+class _InspectionSubList(BaseListApi):
+    """A sub-resource of one inspection, oldest first (a timeline reads in order)."""
+
+    permission_classes = VIEW_INSPECTIONS
+    pagination_class = OldestFirst
 
     def inspection(self) -> Inspection:
         if not hasattr(self, "_inspection"):

@@ -9,7 +9,7 @@ from erp.orders.tests import factories as order_factories
 
 @pytest.fixture
 def shop(branch_a: Branch) -> order_factories.Shop:
-    return order_factories.shop(branch=branch_a, fabrics=1)
+    return order_factories.shop(branch=branch_a, fabrics=2)
 
 
 @pytest.fixture

@@ -141,7 +141,9 @@ def test_technician_sees_only_their_own_visits_today(world: dict[str, Any]) -> N
 def test_a_branch_manager_cannot_move_an_inspection(world: dict[str, Any]) -> None:
     client = Client()
     client.force_login(world["users"]["branch_a"])
-    response = client.post(f"/api/v1/inspections/{world['a'].pk}/transition/", {"to": "in_progress"})
+    response = client.post(
+        f"/api/v1/inspections/{world['a'].pk}/transition/", {"to": "cancelled"}, content_type="application/json"
+    )
     assert response.status_code == 403
     world["a"].refresh_from_db()
     assert world["a"].status == "scheduled"

@@ -54,13 +54,11 @@ def test_placing_an_inspection_order_creates_its_waiting_inspection(
     assert list(inspection.events.values_list("to_status", flat=True)) == [S.PENDING]
 
 
-def test_the_receiver_costs_two_inserts_whatever_the_order(
-    shop: Any, seller_a: Any, django_assert_num_queries: Any
-) -> None:
+def test_the_receiver_costs_two_inserts(shop: Any, seller_a: Any, django_assert_num_queries: Any) -> None:
     order = place_inspection_order(shop, seller_a)
     Inspection.objects.filter(order=order).delete()
     order = Order.objects.select_related("customer").get(pk=order.pk)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(4):  # the inspection, its first timeline row, and the savepoint around them
         services.inspection_create_for_order(order=order, actor=seller_a)
 
 
@@ -123,7 +121,7 @@ def test_cancelling_leaves_the_order_alone_and_records_it(shop: Any, seller_a: A
     services.inspection_cancel(inspection=inspection, actor=insp_manager, reason="العميل ألغى")
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING
-    handoff = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.HANDOFF)
+    handoff = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.HANDOFF, details__handoff="inspection_cancelled")
     assert handoff.details == {
         "handoff": "inspection_cancelled",
         "inspection": inspection.number,
@@ -144,7 +142,7 @@ def test_a_result_the_order_can_no_longer_take_is_recorded_not_applied(
     )
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
-    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.HANDOFF)
+    event = OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.HANDOFF, details__handoff="inspection_completed")
     assert event.details["handoff"] == "inspection_completed" and "not_applied" in event.details
 
 
@@ -230,7 +228,7 @@ WORK_MOVES = {S.IN_PROGRESS, S.POSTPONED, S.COMPLETED}
 def _fields(to: str, extra: dict[str, Any], tech: Any) -> dict[str, Any]:
     if to == S.SCHEDULED:
         return {"scheduled_date": TOMORROW, "scheduled_time": time(9, 0), "technician": tech}
-    return dict(extra)
+    return {k: v for k, v in extra.items() if k != "reason"}
 
 
 @pytest.mark.parametrize(("start", "to", "extra"), MOVES, ids=[f"{a}->{b}" for a, b, _ in MOVES])

@@ -56,8 +56,8 @@ def test_schedule_page_schedules(shop: Any, insp_manager: Any, tech: Any) -> Non
     )
 
 
-def test_request_page_creates_a_standalone_inspection(shop: Any, seller_a: Any) -> None:
-    client = login(seller_a)
+def test_request_page_creates_a_standalone_inspection(shop: Any, insp_manager: Any) -> None:
+    client = login(insp_manager)
     response = client.post(
         "/inspections/new/", {"customer_code": shop.customer.code, "payment_status": "paid", "address": "الزمالك"}
     )
