@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class InspectionsConfig(AppConfig):
     name = "erp.inspections"
     label = "inspections"
+
+    def ready(self) -> None:
+        from erp.core import hooks
+        from erp.inspections import departments, scoping  # noqa: F401  (registers the "inspections" scope)
+        from erp.inspections.services import inspection_create_for_order
+
+        hooks.register("handoff.inspection_needed", inspection_create_for_order)
+        departments.register()

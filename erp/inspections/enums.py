@@ -3,4 +3,8 @@
 Plain strings only, no imports: the settings load this before the apps.
 """
 
-ENUM_NAMES: dict[str, str] = {}
+ENUM_NAMES: dict[str, str] = {
+    "InspectionStatusEnum": "erp.inspections.models.Inspection.Status",
+    "InspectionResultEnum": "erp.inspections.models.Inspection.Result",
+    "InspectionPaymentStatusEnum": "erp.inspections.models.Inspection.Payment",
+}
