@@ -28,4 +28,3 @@ urlpatterns = [
     path("<int:pk>/items/", entry_views.order_items_edit, name="order_items_edit"),
     path("payments/<int:pk>/receipt/", entry_views.payment_receipt, name="payment_receipt"),
 ]
-

@@ -443,6 +443,9 @@ SPECS += [
 EXEMPT = [
     Exempt("orders:entry_review", "runs order_place as a dry run; bounded by its own test (test_entry.py)"),
     Exempt("orders:entry_place", "runs order_place; bounded by its own test (test_entry.py)"),
+]
+
+
 # The customer page's order sections (erp/orders/customer_sections.py) and the payment receipt.
 
 
