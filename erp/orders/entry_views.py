@@ -249,6 +249,8 @@ def _apply_action(request: HttpRequest, payload: dict[str, Any], action: str) ->
         payload["customer"] = ""
         payload["related_inspection"] = ""
         return "customer_q"
+    if verb == "quick_customer":
+        return _quick_customer(request, payload)
     if verb == "add_item":
         code = normalize_code(request.POST.get("add_code") or "")
         variant = _variant_for_code(code) if code else None
@@ -357,6 +359,45 @@ def entry_refresh(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/entry/_body.html", context)
 
 
+def _quick_customer(request: HttpRequest, payload: dict[str, Any]) -> str:
+    """Register a customer from the entry screen (name, phone, type, in the salesperson's branch) and pick them.
+    Bad input (a phone that belongs to someone else, a missing name) is shown and nothing is saved."""
+    from erp.customers.models import CustomerType
+    from erp.customers.services import customer_create
+
+    post = request.POST
+    labels = {"name": _("Name"), "phone": _("Phone"), "customer_type": _("Customer type"), "branch": _("Branch")}
+    try:
+        if not access_for(request.user).has_perm("customers.manage_customers"):
+            raise ValidationError(_("You may not register customers."))
+        branch = getattr(request.user, "branch", None)
+        if branch is None:
+            raise ValidationError({"branch": _("Your account has no branch to register the customer in.")})
+        ctype = CustomerType.objects.filter(pk=(post.get("quick_type") or "0"), is_active=True).first()
+        if ctype is None:
+            raise ValidationError({"customer_type": _("Choose the customer type.")})
+        customer = customer_create(
+            actor=request.user,
+            branch=branch,
+            name=post.get("quick_name") or "",
+            customer_type=ctype,
+            phone=post.get("quick_phone") or "",
+        )
+    except ValidationError as exc:
+        parts = (
+            [f"{labels.get(f, f)}: {' '.join(m)}" for f, m in exc.message_dict.items()]
+            if hasattr(exc, "error_dict")
+            else exc.messages
+        )
+        request._entry_problem = _("The customer was not registered. %(errors)s") % {  # type: ignore[attr-defined]
+            "errors": " · ".join(parts)
+        }
+        return "customer_q"
+    payload["customer"] = str(customer.pk)
+    payload["related_inspection"] = ""
+    return "id_order_type"
+
+
 @login_required
 @require_GET
 def entry_customers(request: HttpRequest) -> HttpResponse:
@@ -367,10 +408,26 @@ def entry_customers(request: HttpRequest) -> HttpResponse:
     found: list[Customer] = []
     if search_terms(query):
         found = list(customer_list(actor=request.user, filters={"search": query}).order_by("name", "pk")[:SUGGESTIONS])
+    quick: dict[str, Any] = {}
+    if query and not found and access_for(request.user).has_perm("customers.manage_customers"):
+        from erp.customers.models import CustomerType
+
+        digits = "".join(ch for ch in normalize_code(query) if ch.isdigit())
+        quick = {
+            "types": list(CustomerType.objects.filter(is_active=True).order_by("name")),
+            "name": "" if len(digits) >= 6 else query,
+            "phone": query if len(digits) >= 6 else "",
+        }
     return render(
         request,
         "orders/entry/_customers.html",
-        {"found": found, "query": query, "blocked": Customer.Status.BLOCKED, "active": Customer.Status.ACTIVE},
+        {
+            "found": found,
+            "query": query,
+            "quick": quick,
+            "blocked": Customer.Status.BLOCKED,
+            "active": Customer.Status.ACTIVE,
+        },
     )
 
 

@@ -337,3 +337,64 @@ def test_review_and_place_queries_are_bounded_whatever_the_rows(shop: Shop, sell
         )
         assert counts[0] == counts[1]
     assert not Order.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Quick customer registration from the entry screen
+
+
+def test_no_match_offers_a_quick_registration_prefilled_from_the_search(shop: Shop, seller_a: User) -> None:
+    page = client_for(seller_a).get("/orders/new/customers/", {"customer_q": "01098765432"}).content.decode()
+    assert 'data-testid="quick-customer"' in page and 'value="01098765432"' in page  # a phone goes to the phone field
+
+
+def test_quick_registration_needs_the_customer_permission(
+    shop: Shop, seller_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erp.accounts.access import access_for as real_access_for
+    from erp.customers.models import CustomerType
+    from erp.orders import entry_views
+
+    class WithoutCustomers:
+        def __init__(self, user: Any) -> None:
+            self.real = real_access_for(user)
+
+        def has_perm(self, perm: str) -> bool:
+            return perm != "customers.manage_customers" and self.real.has_perm(perm)
+
+    monkeypatch.setattr(entry_views, "access_for", WithoutCustomers)
+    page = client_for(seller_a).get("/orders/new/customers/", {"customer_q": "لا أحد"}).content.decode()
+    assert 'data-testid="quick-customer"' not in page  # denied: no form offered
+    before = Customer.objects.count()
+    data = form_data(shop, customer="", action="quick_customer", quick_name="منى", quick_phone="01011112222")
+    data["quick_type"] = str(CustomerType.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[0])
+    client_for(seller_a).post("/orders/new/refresh/", data)
+    assert Customer.objects.count() == before  # and a forged post registers nobody
+
+
+def test_quick_registration_creates_and_picks_the_customer(shop: Shop, seller_a: User) -> None:
+    from erp.customers.models import CustomerType
+
+    ctype = CustomerType.objects.filter(is_active=True).order_by("pk").first()
+    assert ctype is not None
+    data = form_data(shop, customer="", action="quick_customer", quick_name="منى سامي", quick_phone="01012345678")
+    data["quick_type"] = str(ctype.pk)
+    response = client_for(seller_a).post("/orders/new/refresh/", data)
+    assert response.status_code == 200
+    customer = Customer.objects.get(name="منى سامي")
+    assert customer.phone == "+201012345678" and customer.branch_id == seller_a.branch_id
+    assert f'name="customer" value="{customer.pk}"' in response.content.decode()  # picked
+
+
+def test_quick_registration_with_a_taken_phone_saves_nothing_and_says_why(shop: Shop, seller_a: User) -> None:
+    from erp.customers.models import CustomerType
+
+    ctype = CustomerType.objects.filter(is_active=True).order_by("pk").first()
+    assert ctype is not None
+    before = Customer.objects.count()
+    data = form_data(shop, customer="", action="quick_customer", quick_name="شخص آخر", quick_phone=shop.customer.phone)
+    data["quick_type"] = str(ctype.pk)
+    response = client_for(seller_a).post("/orders/new/refresh/", data)
+    assert Customer.objects.count() == before
+    with translation.override("ar"):
+        assert _("The customer was not registered. %(errors)s").split("%")[0].strip() in response.content.decode()
