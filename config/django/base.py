@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "erp.orders.models.Payment.Method",
         "OutboxEventStatusEnum": "erp.outbox.models.OutboxEvent.Status",
         "WhatsAppMessageStatusEnum": "erp.integrations.whatsapp.models.WhatsAppMessage.Status",
+        "OrderTypeEnum": "erp.orders.models.Order.Type",
+        "NotificationKindEnum": "erp.notifications.models.Kind",
     },
 }
 # The operations modules name their enums in erp/<app>/enums.py (plain strings), so they never edit this file.

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from erp.accounts.access import access_for, require_perm
 from erp.accounts.scoping import scope_for
 from erp.core import hooks
-from erp.core.exceptions import InvalidTransition, PermissionDeniedError
+from erp.core.exceptions import ConflictError, InvalidTransition, PermissionDeniedError
 from erp.core.text import normalize_code, normalize_search
 from erp.cutting.models import CuttingEvent, CuttingItem, CuttingOrder, CuttingStatus
 from erp.inventory.models import StockMovement
@@ -437,3 +437,16 @@ def _completed(*, order: Order, co: CuttingOrder, user: Any) -> None:
     order_advance(
         order=order, to=Order.Status.COMPLETED, actor=user, source="cutting", reason=_("Every cutting order is cut.")
     )
+
+
+def refuse_item_changes_once_cutting(*, order: Order, **_kw: Any) -> None:
+    """`orders.items_change` receiver: an order whose items the cutting room already holds cannot change them from
+    the order (its cut items would no longer match); the cutting orders are changed or the order is cancelled."""
+    if CuttingItem.objects.filter(cutting_order__order=order).exists():
+        raise ConflictError(
+            _(
+                "The cutting room already has this order's items: change them there, or cancel the order and "
+                "place it again."
+            ),
+            extra={"cutting": True},
+        )

@@ -665,7 +665,7 @@ def payment_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """A payment's printable receipt (Arabic, print CSS): the customer, the amount, method, reference and the
     orders it was allocated to with their balance after it."""
     require_perm(request.user, "orders.view_orders")
-    payment = selectors.payment_get_for_user(actor=request.user, pk=pk)
+    payment = selectors.payment_receipt_get(actor=request.user, pk=pk)
     return render(
         request, "orders/payment_receipt.html", {"payment": payment, "allocations": list(payment.allocations.all())}
     )

@@ -108,7 +108,7 @@ def payment_receipt_get(*, actor: Any, pk: int) -> Payment:
     """A payment the user may see (through one of its orders), with what the receipt prints."""
     return get_object_or_404(
         payment_list(actor=actor)
-        .select_related("customer__branch")
+        .select_related("customer__branch", "created_by")
         .prefetch_related(
             Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("order").order_by("id"))
         ),

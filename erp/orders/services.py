@@ -863,6 +863,11 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
             _("Items can be changed only while the order is awaiting approval or waiting."),
             extra={"status": order.status},
         )
+    # A department that already holds work for these items (the cutting room's cut items) refuses the change here,
+    # with its reason, rather than letting a delete fail on its rows.
+    from erp.core import hooks
+
+    hooks.call("orders.items_change", order=order, actor=actor)
     access = access_for(actor)
     conf = order_settings()
     errors = _Errors()

@@ -23,6 +23,31 @@ from erp.orders.tests.factories import Shop, item, place
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_cutting_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests edit items before any department holds them: as if the cutting room had not taken the order
+    (the refusal once it has is tested below)."""
+    from erp.core import hooks
+
+    monkeypatch.setitem(hooks._HOOKS, "handoff.cutting_needed", [])
+
+
+def test_items_the_cutting_room_holds_are_changed_there_not_on_the_order(
+    shop: Shop, seller_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from erp.core import hooks
+    from erp.core.exceptions import ConflictError
+    from erp.cutting.services import cutting_orders_create
+
+    monkeypatch.setitem(hooks._HOOKS, "handoff.cutting_needed", [cutting_orders_create])
+    order = place(shop, seller_a)
+    before = (order.total, stock(shop))
+    with pytest.raises(ConflictError):
+        services.order_update_items(actor=seller_a, order=order, items=edits(order)[:1])
+    order.refresh_from_db()
+    assert (order.total, stock(shop)) == before  # nothing changed
+
+
 def stock(shop: Shop, n: int = 0) -> Decimal:
     return StockBalance.objects.get(variant=shop.fabrics[n], warehouse=shop.warehouse).quantity
 

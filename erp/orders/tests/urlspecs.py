@@ -355,13 +355,16 @@ def a_receipt(world: World) -> dict[str, int]:
     """A general payment allocated over orders (the receipt lists them)."""
     from django.utils import timezone
 
-    from erp.orders.models import Payment
+    from erp.orders.models import Payment, PaymentAllocation
 
     if "receipt" not in world.extra:
         s = shop(world)
         world.extra["receipt"] = Payment.objects.create(
             customer=s.customer, amount=Decimal(1), payment_date=timezone.localdate(), created_by=world.users[SELLER]
         )
+        # Allocated over at least one order from the start: a receipt is visible through its orders.
+        (first,) = factories.bulk_orders(s, world.users[SELLER], 1)
+        PaymentAllocation.objects.create(payment=world.extra["receipt"], order=first, amount=Decimal("0.01"))
     return {"pk": world.extra["receipt"].pk}
 
 
@@ -486,5 +489,4 @@ SPECS += [
         grow_customer_history,
         kwargs=customer_code,
     ),
-    UrlSpec("orders:payment_receipt", PAGE_VIEWERS, grow_one_order, kwargs=a_payment),
 ]
