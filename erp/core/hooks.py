@@ -10,10 +10,11 @@ The names in use, and the keyword arguments each receives (receivers take `**_` 
 - ``handoff.inspection_needed`` / ``handoff.cutting_needed`` / ``handoff.factory_order_needed``:
   ``order``, ``actor``. Called by `erp.orders.handoffs.dispatch_handoffs` when an order is placed; the pending
   `OrderHandoff` row is marked consumed when a receiver ran.
-- ``cutting.item_done``: ``order``, ``order_item`` (or None for customer-supplied fabric), ``cut_item``, ``actor``.
-  A cut item was completed (its stock already deducted by cutting); the factory links it to its factory order.
-- ``cutting.item_reversed``: ``order``, ``order_item``, ``cut_item``, ``actor``. A completed cut item was rejected or
-  reset (stock returned); the factory unlinks it.
+- ``cutting.item_done``: ``order``, ``order_item`` (or None for customer-supplied fabric), ``cut_item`` (a
+  `erp.core.hooks.CutItem`: what the factory copies of it), ``actor``. A cut item was completed (its stock already
+  deducted by cutting); the factory links it to its factory order.
+- ``cutting.item_reversed``: ``order``, ``order_item``, ``cut_item`` (a `CutItem`), ``actor``. A completed cut item was
+  rejected or reset (stock returned); the factory unlinks it.
 - ``manufacturing.modification_requested``: ``order``, ``request_id``, ``items`` (list of dicts), ``actor``,
   ``due_date``. Installations approved a re-work request; the factory creates a modification factory order and
   returns it.
@@ -26,6 +27,7 @@ The names in use, and the keyword arguments each receives (receivers take `**_` 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 _HOOKS: dict[str, list[Callable[..., Any]]] = defaultdict(list)
@@ -57,3 +59,16 @@ class DelayCandidate:
     reason: str
     related_label: str = ""
     related_url: str = ""
+
+
+@dataclass(frozen=True)
+class CutItem:
+    """A cut item as cutting hands it over (``cutting.item_done`` / ``cutting.item_reversed``): its id, its cutting
+    order's code, the permit and receiver recorded at completion, the meters cut (quantity plus extra) and its name."""
+
+    pk: int
+    cut_reference: str = ""
+    permit_number: str = ""
+    receiver_name: str = ""
+    meters: Decimal | None = None
+    name: str = ""

@@ -357,6 +357,18 @@ def _move(
     _hand_off(order=order, co=co, done=done, undone=undone, user=user)
 
 
+def _handed(co: CuttingOrder, item: CuttingItem) -> hooks.CutItem:
+    """What the factory copies of a cut item (the hook payload: departments do not read each other's models)."""
+    return hooks.CutItem(
+        pk=item.pk,
+        cut_reference=co.code,
+        permit_number=item.permit_number,
+        receiver_name=item.receiver_name,
+        meters=item.quantity + item.extra_quantity,
+        name=item.name,
+    )
+
+
 def _hand_off(*, order: Order, co: CuttingOrder, done: list[CuttingItem], undone: list[CuttingItem], user: Any) -> None:
     """Made-to-measure orders: each cut item goes to the factory (and comes back when reversed)."""
     from erp.orders.handoffs import order_record_handoff
@@ -364,12 +376,14 @@ def _hand_off(*, order: Order, co: CuttingOrder, done: list[CuttingItem], undone
     if order.order_type not in FACTORY_TYPES:
         return
     for item in undone:
-        hooks.call("cutting.item_reversed", order=order, order_item=item.order_item, cut_item=item, actor=user)
+        hooks.call(
+            "cutting.item_reversed", order=order, order_item=item.order_item, cut_item=_handed(co, item), actor=user
+        )
         order_record_handoff(
             order=order, actor=user, kind="cut_item_reversed", details={"cut_item": item.pk, "cutting_order": co.code}
         )
     for item in done:
-        hooks.call("cutting.item_done", order=order, order_item=item.order_item, cut_item=item, actor=user)
+        hooks.call("cutting.item_done", order=order, order_item=item.order_item, cut_item=_handed(co, item), actor=user)
         order_record_handoff(
             order=order, actor=user, kind="cut_item_done", details={"cut_item": item.pk, "cutting_order": co.code}
         )

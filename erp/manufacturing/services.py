@@ -18,7 +18,7 @@ the order with `order_advance` (forward moves only) and every move writes the fa
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -443,25 +443,14 @@ def factory_order_change_line(
 # Items: cut items from cutting, receipt in bags, delivery to the line
 
 
-def _cut_info(cut_item: Any) -> dict[str, Any]:
-    """What the factory copies from a cutting module's cut item (read by attribute, whatever its model)."""
-    cutting_order = getattr(cut_item, "cutting_order", None)
-    reference = getattr(cut_item, "cut_reference", "") or getattr(cutting_order, "code", "") or ""
-    meters = None
-    for name in ("meters", "cut_quantity", "quantity"):
-        value = getattr(cut_item, name, None)
-        if value is not None:
-            try:
-                meters = Decimal(str(value))
-            except InvalidOperation:
-                meters = None
-            break
+def _cut_info(cut_item: hooks.CutItem) -> dict[str, Any]:
+    """What the factory copies of a cut item, as cutting hands it over (`erp.core.hooks.CutItem`)."""
     return {
-        "cut_reference": str(reference)[:60],
-        "cut_permit": str(getattr(cut_item, "permit_number", "") or getattr(cut_item, "permit", "") or "")[:60],
-        "cut_receiver": str(getattr(cut_item, "receiver_name", "") or getattr(cut_item, "receiver", "") or "")[:120],
-        "meters": meters,
-        "name": str(getattr(cut_item, "name", "") or getattr(cut_item, "product_name", "") or "")[:200],
+        "cut_reference": cut_item.cut_reference[:60],
+        "cut_permit": cut_item.permit_number[:60],
+        "cut_receiver": cut_item.receiver_name[:120],
+        "meters": cut_item.meters,
+        "name": cut_item.name[:200],
     }
 
 

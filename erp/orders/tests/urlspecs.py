@@ -473,15 +473,6 @@ def customer_code(world: World) -> dict[str, str]:
     return {"code": s.customer.code}
 
 
-def a_payment(world: World) -> dict[str, int]:
-    from erp.orders.models import Payment
-
-    an_order(world)
-    pk = Payment.objects.filter(order=world.extra["order"]).values_list("pk", flat=True).first()
-    assert pk is not None
-    return {"pk": pk}
-
-
 SPECS += [
     UrlSpec(
         "customers:customer_detail",
