@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from erp.accounts.scoping import scope_for
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.complaints import selectors, services
 from erp.complaints.models import Complaint, ComplaintType, Priority
 
@@ -184,26 +184,23 @@ class ComplaintDetailApi(BaseRetrieveApi):
         return selectors.complaint_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class ComplaintTransitionApi(BaseApi):
+class ComplaintTransitionApi(BaseTransitionApi):
     """POST {"to": status, "reason": "..."}: the reason is the resolution note when resolving. 409 lists the
     allowed targets; closing needs the customer's evaluation (409 evaluation_required)."""
 
     permission_classes = VIEW
+    OutputSerializer = ComplaintDetailSerializer
+    service = services.complaint_transition
+    object_arg = "complaint"
+    actor_arg = "actor"
 
     @extend_schema_serializer(component_name="ComplaintTransitionInput")
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Complaint.Status.choices)
         reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: ComplaintDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        selectors.complaint_get_for_user(actor=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.complaint_transition(
-            actor=request.user, complaint=pk, to=data.validated_data["to"], reason=data.validated_data["reason"]
-        )
-        return _detail(request, pk)
+    def find(self, pk: int) -> Complaint:
+        return selectors.complaint_get_for_user(actor=self.request.user, pk=pk)
 
 
 class ComplaintUpdatesApi(BaseApi):

@@ -19,7 +19,7 @@ from erp.accounts.scoping import scope_for
 from erp.api.idempotency import idempotent_create
 from erp.api.pagination import CursorPagination
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.core.files import private_file_response
 from erp.customers.models import Customer
 from erp.inspections import selectors, services
@@ -154,12 +154,16 @@ class InspectionDetailApi(BaseRetrieveApi):
         return selectors.inspection_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class InspectionTransitionApi(BaseApi):
+class InspectionTransitionApi(BaseTransitionApi):
     """POST {"to": status, "reason": "...", …}: scheduled needs scheduled_date, scheduled_time and technician;
     completed needs result, windows_count and payment_status; postponed_by_customer and cancelled need a reason.
     409 with the allowed targets in error.fields.to when the move is not allowed from the current status."""
 
     permission_classes = VIEW_INSPECTIONS
+    OutputSerializer = InspectionDetailSerializer
+    service = services.inspection_transition
+    object_arg = "inspection"
+    actor_arg = "actor"
 
     @extend_schema_serializer(component_name="InspectionTransitionInput")
     class InputSerializer(serializers.Serializer):
@@ -172,16 +176,8 @@ class InspectionTransitionApi(BaseApi):
         windows_count = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=500)
         payment_status = serializers.ChoiceField(choices=Inspection.Payment.choices, required=False)
 
-    @extend_schema(request=InputSerializer, responses={200: InspectionDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        inspection = selectors.inspection_get_for_user(actor=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        services.inspection_transition(
-            inspection=inspection, actor=request.user, to=values.pop("to"), reason=values.pop("reason"), **values
-        )
-        return _detail(request, pk)
+    def find(self, pk: int) -> Inspection:
+        return selectors.inspection_get_for_user(actor=self.request.user, pk=pk)
 
 
 class OldestFirst(CursorPagination):

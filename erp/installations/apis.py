@@ -16,7 +16,7 @@ from erp.accounts.access import require_perm
 from erp.accounts.models import Branch
 from erp.accounts.scoping import scope_for
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.core.filters import apply_filter
 from erp.installations import filters, selectors, services
 from erp.installations.models import (
@@ -263,12 +263,16 @@ class DoorPaymentSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class InstallationTransitionApi(BaseApi):
+class InstallationTransitionApi(BaseTransitionApi):
     """POST {"to": status, "reason": "..."}: scheduled (with date, time, team, technicians, driver, vehicle),
     in_installation, completed (with payments collected at the door and the receipt), cancelled (with a reason).
     409 with the allowed targets in error.fields.to when the move is not allowed."""
 
     permission_classes = VIEW
+    OutputSerializer = InstallationDetailSerializer
+    service = services.installation_transition
+    object_arg = "installation"
+    actor_arg = "actor"
 
     @extend_schema_serializer(component_name="InstallationTransitionInput")
     class InputSerializer(serializers.Serializer):
@@ -284,24 +288,21 @@ class InstallationTransitionApi(BaseApi):
         receipt_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         receipt_notes = serializers.CharField(required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: InstallationDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        installation = get_object_or_404(selectors.installation_base(actor=request.user), pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        services.installation_transition(
-            actor=request.user,
-            installation=installation,
-            to=values["to"],
-            reason=values["reason"],
-            crew=crew_from(values) if values["to"] == Installation.Status.SCHEDULED else None,
-            payments=[services.DoorPayment(**p) for p in values["payments"]],
-            receipt_number=values["receipt_number"],
-            receipt_notes=values["receipt_notes"],
-        )
-        installation = selectors.installation_get_for_user(actor=request.user, pk=pk)
-        return Response(InstallationDetailSerializer(installation, context={"request": request}).data)
+    def find(self, pk: int) -> Installation:
+        return get_object_or_404(selectors.installation_base(actor=self.request.user), pk=pk)
+
+    def detail(self, pk: int) -> Installation:
+        return selectors.installation_get_for_user(actor=self.request.user, pk=pk)
+
+    def arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "to": data["to"],
+            "reason": data["reason"],
+            "crew": crew_from(data) if data["to"] == Installation.Status.SCHEDULED else None,
+            "payments": [services.DoorPayment(**p) for p in data["payments"]],
+            "receipt_number": data["receipt_number"],
+            "receipt_notes": data["receipt_notes"],
+        }
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -477,24 +478,23 @@ class ModificationRequestDetailApi(BaseRetrieveApi):
         return selectors.modification_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class ModificationRequestTransitionApi(BaseApi):
+class ModificationRequestTransitionApi(BaseTransitionApi):
     """POST {"to": "investigating" | "approved" | "cancelled", "reason": "..."}: approving (needs the investigate
     permission) asks the factory for a modification order; 409 with the allowed targets when not allowed."""
 
     permission_classes = VIEW
+    OutputSerializer = ModificationRequestDetailSerializer
+    service = services.modification_request_transition
+    object_arg = "request"
+    actor_arg = "actor"
 
     @extend_schema_serializer(component_name="ModificationRequestTransitionInput")
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=ModificationRequest.Status.choices)
         reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: ModificationRequestDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        obj = get_object_or_404(selectors.modification_base(actor=request.user), pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.modification_request_transition(
-            actor=request.user, request=obj, to=data.validated_data["to"], reason=data.validated_data["reason"]
-        )
-        obj = selectors.modification_get_for_user(actor=request.user, pk=pk)
-        return Response(ModificationRequestDetailSerializer(obj, context={"request": request}).data)
+    def find(self, pk: int) -> ModificationRequest:
+        return get_object_or_404(selectors.modification_base(actor=self.request.user), pk=pk)
+
+    def detail(self, pk: int) -> ModificationRequest:
+        return selectors.modification_get_for_user(actor=self.request.user, pk=pk)

@@ -10,9 +10,10 @@ from rest_framework.response import Response
 
 from erp.accounts.access import require_perm
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.inventory import selectors, services
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Transfer, Variant, Warehouse
+from erp.inventory.transfers import transfer_transition
 
 VIEW_STOCK: list[type[BasePermission]] = [IsAuthenticated, has_perm("inventory.view_stock")]
 
@@ -323,10 +324,13 @@ class TransferDetailApi(BaseRetrieveApi):
         return selectors.transfer_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class TransferTransitionApi(BaseApi):
+class TransferTransitionApi(BaseTransitionApi):
     """POST {"to": status, "reason": "...", "received": {item id: quantity}}; 409 lists the allowed targets."""
 
     permission_classes = VIEW_STOCK
+    OutputSerializer = TransferDetailSerializer
+    service = transfer_transition
+    object_arg = "transfer"
 
     @extend_schema_serializer(component_name="TransferTransitionInput")
     class InputSerializer(serializers.Serializer):
@@ -336,20 +340,9 @@ class TransferTransitionApi(BaseApi):
             child=serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0), required=False
         )
 
-    @extend_schema(request=InputSerializer, responses={200: TransferDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        from erp.inventory.transfers import transfer_transition
+    def find(self, pk: int) -> Any:
+        return selectors.transfer_get_for_user(actor=self.request.user, pk=pk)
 
-        transfer = selectors.transfer_get_for_user(actor=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        received = {int(k): v for k, v in data.validated_data.get("received", {}).items() if str(k).isdigit()}
-        transfer_transition(
-            transfer=transfer,
-            user=request.user,
-            to=data.validated_data["to"],
-            reason=data.validated_data["reason"],
-            received=received or None,
-        )
-        transfer = selectors.transfer_get_for_user(actor=request.user, pk=pk)
-        return Response(TransferDetailSerializer(transfer, context={"request": request}).data)
+    def arguments(self, data: dict[str, Any]) -> dict[str, Any]:
+        received = {int(k): v for k, v in data.get("received", {}).items() if str(k).isdigit()}
+        return {"to": data["to"], "reason": data["reason"], "received": received or None}

@@ -5,6 +5,8 @@ here (keyset pages, prefetched lines and timelines), so templates run no query.
 """
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +24,7 @@ from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
 from erp.core.exports import xlsx_response
 from erp.core.filters import filter_form
-from erp.core.keyset import keyset_page
+from erp.core.keyset import KeysetPage, keyset_page
 from erp.inventory import counts, purchasing, selectors, transfers
 from erp.inventory.filters import (
     AdjustmentFilter,
@@ -60,6 +62,49 @@ def _list(request: HttpRequest, make: Any, empty: Any) -> Any:
         return empty
 
 
+@dataclass(frozen=True)
+class _Export:
+    """An Excel export of a list: `what` names it in the security log, `make` builds the response from the
+    filtered queryset."""
+
+    what: str
+    make: Callable[[Any], HttpResponse]
+
+
+def _keyset_list(
+    request: HttpRequest,
+    *,
+    perm: str,
+    select: Callable[..., Any],
+    empty: Any,
+    filterset: Any,
+    template: str,
+    order: tuple[str, ...] = ("-id",),
+    size: int = 25,
+    flags: dict[str, str] | None = None,
+    export: _Export | None = None,
+    extra: Callable[[KeysetPage], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """A filtered list page with keyset pages: `select(actor=, filters=)` gives the rows (an invalid filter gives
+    `empty`), `flags` maps context names to the permissions they show, `extra` adds what the page's rows need."""
+    require_perm(request.user, perm)
+    qs = _list(request, lambda: select(actor=request.user, filters=request.GET), empty)
+    if export is not None and request.GET.get("export") == "xlsx":
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": export.what}
+        )
+        return export.make(qs)
+    page = keyset_page(qs, order=order, cursor=request.GET.get("after"), size=size)
+    context = {
+        "page": page,
+        "filter_form": filter_form(filterset, request.GET, actor=request.user),
+        "query": _query(request),
+        **{name: access_for(request.user).has_perm(shown_by) for name, shown_by in (flags or {}).items()},
+        **(extra(page) if extra is not None else {}),
+    }
+    return render(request, template, context)
+
+
 def _service_error(request: HttpRequest, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         messages.error(request, " ".join(exc.messages))
@@ -78,22 +123,14 @@ def _stockers(request: HttpRequest) -> Any:
 @login_required
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_stock")
-    qs = _list(
+    return _keyset_list(
         request,
-        lambda: selectors.transfer_list_filtered(actor=request.user, filters=request.GET),
-        Transfer.objects.none(),
-    )
-    page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"))
-    return render(
-        request,
-        "inventory/transfer_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form(TransferFilter, request.GET, actor=request.user),
-            "query": _query(request),
-            "can_create": access_for(request.user).has_perm("inventory.manage_stock"),
-        },
+        perm="inventory.view_stock",
+        select=selectors.transfer_list_filtered,
+        empty=Transfer.objects.none(),
+        filterset=TransferFilter,
+        template="inventory/transfer_list.html",
+        flags={"can_create": "inventory.manage_stock"},
     )
 
 
@@ -225,20 +262,15 @@ def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def supplier_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_purchasing")
-    qs = _list(
-        request, lambda: selectors.supplier_list(actor=request.user, filters=request.GET), Supplier.objects.none()
-    )
-    page = keyset_page(qs, order=("name", "id"), cursor=request.GET.get("after"))
-    return render(
+    return _keyset_list(
         request,
-        "inventory/supplier_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form(SupplierFilter, request.GET, actor=request.user),
-            "query": _query(request),
-            "can_manage": access_for(request.user).has_perm("inventory.manage_purchasing"),
-        },
+        perm="inventory.view_purchasing",
+        select=selectors.supplier_list,
+        empty=Supplier.objects.none(),
+        filterset=SupplierFilter,
+        template="inventory/supplier_list.html",
+        order=("name", "id"),
+        flags={"can_manage": "inventory.manage_purchasing"},
     )
 
 
@@ -280,14 +312,7 @@ def _supplier_form(request: HttpRequest, supplier: Supplier | None) -> HttpRespo
 @login_required
 @require_GET
 def po_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_purchasing")
-    qs = _list(
-        request, lambda: selectors.po_list(actor=request.user, filters=request.GET), PurchaseOrder.objects.none()
-    )
-    if request.GET.get("export") == "xlsx":
-        security_event_record(
-            kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "purchase_orders"}
-        )
+    def export(qs: Any) -> HttpResponse:
         return xlsx_response(
             filename="purchase-orders",
             headers=[_("Number"), _("Supplier"), _("Warehouse"), _("Status"), _("Expected date"), _("Total")],
@@ -296,16 +321,16 @@ def po_list(request: HttpRequest) -> HttpResponse:
                 for o in qs.order_by("-id").iterator(chunk_size=1000)
             ),
         )
-    page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"))
-    return render(
+
+    return _keyset_list(
         request,
-        "inventory/po_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form(PurchaseOrderFilter, request.GET, actor=request.user),
-            "query": _query(request),
-            "can_create": access_for(request.user).has_perm("inventory.manage_purchasing"),
-        },
+        perm="inventory.view_purchasing",
+        select=selectors.po_list,
+        empty=PurchaseOrder.objects.none(),
+        filterset=PurchaseOrderFilter,
+        template="inventory/po_list.html",
+        flags={"can_create": "inventory.manage_purchasing"},
+        export=_Export("purchase_orders", export),
     )
 
 
@@ -471,20 +496,14 @@ def po_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def count_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_stock")
-    qs = _list(
-        request, lambda: selectors.count_list(actor=request.user, filters=request.GET), StockCount.objects.none()
-    )
-    page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"))
-    return render(
+    return _keyset_list(
         request,
-        "inventory/count_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form(StockCountFilter, request.GET, actor=request.user),
-            "query": _query(request),
-            "can_create": access_for(request.user).has_perm("inventory.adjust_stock"),
-        },
+        perm="inventory.view_stock",
+        select=selectors.count_list,
+        empty=StockCount.objects.none(),
+        filterset=StockCountFilter,
+        template="inventory/count_list.html",
+        flags={"can_create": "inventory.adjust_stock"},
     )
 
 
@@ -570,22 +589,15 @@ def count_action(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def adjustment_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_stock")
-    qs = _list(
+    return _keyset_list(
         request,
-        lambda: selectors.adjustment_list(actor=request.user, filters=request.GET),
-        StockMovement.objects.none(),
-    )
-    page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"), size=50)
-    return render(
-        request,
-        "inventory/adjustment_list.html",
-        {
-            "page": page,
-            "filter_form": filter_form(AdjustmentFilter, request.GET, actor=request.user),
-            "query": _query(request),
-            "can_create": access_for(request.user).has_perm("inventory.adjust_stock"),
-        },
+        perm="inventory.view_stock",
+        select=selectors.adjustment_list,
+        empty=StockMovement.objects.none(),
+        filterset=AdjustmentFilter,
+        template="inventory/adjustment_list.html",
+        size=50,
+        flags={"can_create": "inventory.adjust_stock"},
     )
 
 
@@ -624,15 +636,9 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "inventory.view_stock")
-    qs = _list(
-        request, lambda: selectors.alert_list(actor=request.user, filters=request.GET), StockBalance.objects.none()
-    )
     labels = {"low": _("Low"), "out": _("Out of stock"), "negative": _("Negative")}
-    if request.GET.get("export") == "xlsx":
-        security_event_record(
-            kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "stock_alerts"}
-        )
+
+    def export(qs: Any) -> HttpResponse:
         return xlsx_response(
             filename="stock-alerts",
             headers=[_("Product"), _("Variant"), _("Warehouse"), _("Balance"), _("Minimum"), _("State")],
@@ -648,14 +654,16 @@ def alert_list(request: HttpRequest) -> HttpResponse:
                 for b in qs.order_by("id").iterator(chunk_size=1000)
             ),
         )
-    page = keyset_page(qs, order=("id",), cursor=request.GET.get("after"), size=50)
-    return render(
+
+    return _keyset_list(
         request,
-        "inventory/alert_list.html",
-        {
-            "page": page,
-            "rows": [(b, labels[b.state]) for b in page.rows],
-            "filter_form": filter_form(StockAlertFilter, request.GET, actor=request.user),
-            "query": _query(request),
-        },
+        perm="inventory.view_stock",
+        select=selectors.alert_list,
+        empty=StockBalance.objects.none(),
+        filterset=StockAlertFilter,
+        template="inventory/alert_list.html",
+        order=("id",),
+        size=50,
+        export=_Export("stock_alerts", export),
+        extra=lambda page: {"rows": [(b, labels[b.state]) for b in page.rows]},
     )

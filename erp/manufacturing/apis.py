@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.manufacturing import selectors, services
 from erp.manufacturing.models import FactoryOrder, ProductionLine
 
@@ -106,11 +106,14 @@ class FactoryOrderDetailApi(BaseRetrieveApi):
         return selectors.factory_order_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class FactoryOrderTransitionApi(BaseApi):
+class FactoryOrderTransitionApi(BaseTransitionApi):
     """POST {"to", "reason", "permit", "recipient"}: 409 with the allowed targets in error.fields.to when not
     allowed; a move back needs a system administrator and a reason."""
 
     permission_classes = VIEW
+    OutputSerializer = FactoryOrderDetailSerializer
+    service = services.factory_order_transition
+    object_arg = "factory_order"
 
     @extend_schema_serializer(component_name="FactoryOrderTransitionInput")
     class InputSerializer(serializers.Serializer):
@@ -119,14 +122,8 @@ class FactoryOrderTransitionApi(BaseApi):
         permit = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
         recipient = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: FactoryOrderDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        fo = selectors.factory_order_get_for_user(actor=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.factory_order_transition(factory_order=fo, user=request.user, **data.validated_data)
-        fo = selectors.factory_order_get_for_user(actor=request.user, pk=pk)
-        return Response(FactoryOrderDetailSerializer(fo, context={"request": request}).data)
+    def find(self, pk: int) -> FactoryOrder:
+        return selectors.factory_order_get_for_user(actor=self.request.user, pk=pk)
 
 
 class FabricReceiptApi(BaseApi):

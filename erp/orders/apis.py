@@ -15,7 +15,7 @@ from erp.accounts.access import require_perm
 from erp.accounts.scoping import scope_for
 from erp.api.idempotency import idempotent_create
 from erp.api.permissions import has_perm
-from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi
+from erp.api.views import BaseApi, BaseListApi, BaseRetrieveApi, BaseTransitionApi
 from erp.customers.models import Customer
 from erp.orders import selectors, services
 from erp.orders.departments import department_rows, derived_stage
@@ -458,26 +458,21 @@ class OrderDetailApi(BaseRetrieveApi):
         return selectors.order_get_for_user(actor=self.request.user, pk=self.kwargs["pk"])
 
 
-class OrderTransitionApi(BaseApi):
+class OrderTransitionApi(BaseTransitionApi):
     """POST {"to": status, "reason": "..."}: 409 with the allowed targets in error.fields.to when not allowed."""
 
     permission_classes = VIEW_ORDERS
+    OutputSerializer = OrderDetailSerializer
+    service = order_transition
+    object_arg = "order"
 
     @extend_schema_serializer(component_name="OrderTransitionInput")
     class InputSerializer(serializers.Serializer):
         to = serializers.ChoiceField(choices=Order.Status.choices)
         reason = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={200: OrderDetailSerializer})
-    def post(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get_for_user(actor=request.user, pk=pk)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        order_transition(
-            order=order, user=request.user, to=data.validated_data["to"], reason=data.validated_data["reason"]
-        )
-        order = selectors.order_get_for_user(actor=request.user, pk=pk)
-        return Response(OrderDetailSerializer(order, context={"request": request}).data)
+    def find(self, pk: int) -> Order:
+        return selectors.order_get_for_user(actor=self.request.user, pk=pk)
 
 
 class _OrderSubList(BaseListApi):
