@@ -15,6 +15,23 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class TimelineEvent(models.Model):
+    """One row of a department's timeline (order, inspection, cutting, factory, installation): who, when, from which
+    status to which, why, and what changed. Each model adds its parent (a ForeignKey with related_name="events"), its
+    `kind` choices when it has them, its Meta (ordering, the (parent, id) index) and __str__; a model whose statuses
+    are longer or shorter redeclares `from_status` and `to_status` with its own max_length."""
+
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 class Counter(models.Model):
     """Document numbers come from locked counters, never max()+1 (domain decision A.3-6)."""
 

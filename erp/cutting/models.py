@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.models import BaseModel
+from erp.core.models import BaseModel, TimelineEvent
 
 QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
@@ -122,17 +122,14 @@ class CuttingItem(BaseModel):
         return self.order_item_id is None
 
 
-class CuttingEvent(models.Model):
+class CuttingEvent(TimelineEvent):
     """The cutting timeline: who, when, which item (or the whole order), from, to, why."""
 
     cutting_order = models.ForeignKey(CuttingOrder, on_delete=models.CASCADE, related_name="events")
     item = models.ForeignKey(CuttingItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["cutting_order_id", "id"]

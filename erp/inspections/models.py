@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.files import private_storage
-from erp.core.models import BaseModel
+from erp.core.models import BaseModel, TimelineEvent
 
 
 class Inspection(BaseModel):
@@ -106,16 +106,12 @@ class Inspection(BaseModel):
         return self.status not in (self.Status.COMPLETED, self.Status.CANCELLED)
 
 
-class InspectionEvent(models.Model):
+class InspectionEvent(TimelineEvent):
     """The inspection timeline: who, when, from, to, why."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["inspection_id", "id"]

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.files import private_storage
-from erp.core.models import BaseModel
+from erp.core.models import BaseModel, TimelineEvent
 
 QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
 
@@ -175,7 +175,7 @@ class Installation(BaseModel):
         return self.number
 
 
-class InstallationEvent(models.Model):
+class InstallationEvent(TimelineEvent):
     """The installation timeline: who, when, from, to, why, and what changed."""
 
     class Kind(models.TextChoices):
@@ -189,10 +189,6 @@ class InstallationEvent(models.Model):
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["installation_id", "id"]

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.models import BaseModel
+from erp.core.models import BaseModel, TimelineEvent
 
 QUANTITY: dict[str, Any] = {"max_digits": 12, "decimal_places": 3}
 
@@ -180,7 +180,7 @@ class FactoryItem(models.Model):
         return self.name
 
 
-class FactoryEvent(models.Model):
+class FactoryEvent(TimelineEvent):
     """The factory timeline: who did what, when, from which status to which, and why."""
 
     class Kind(models.TextChoices):
@@ -195,12 +195,6 @@ class FactoryEvent(models.Model):
 
     factory_order = models.ForeignKey(FactoryOrder, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["id"]

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from erp.core.models import BaseModel
+from erp.core.models import BaseModel, TimelineEvent
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 QUANTITY: dict[str, Any] = {"max_digits": 14, "decimal_places": 3}
@@ -428,7 +428,7 @@ class CurtainAccessory(models.Model):
         return self.name
 
 
-class OrderEvent(models.Model):
+class OrderEvent(TimelineEvent):
     """The order timeline: who, when, from, to, why, and what changed."""
 
     class Kind(models.TextChoices):
@@ -443,12 +443,6 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["order_id", "id"]
