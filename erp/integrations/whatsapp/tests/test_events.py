@@ -142,6 +142,23 @@ def test_inspection_completed_is_queued_once(
     assert OutboxEvent.objects.filter(idempotency_key=f"whatsapp:{message.idempotency_key}").count() == 1
 
 
+def test_installation_scheduled_is_queued_once_per_scheduled_day(
+    whatsapp_on: FakeGraphAPI, shop: Any, installer: User, branch_a: Branch
+) -> None:
+    from erp.installations import services as installations
+
+    installation = installation_factories.installation(shop, installer)  # scheduled for tomorrow
+    assert len(_sent(Event.INSTALLATION_SCHEDULED)) == 1
+    same_day = installation_factories.crew(branch=branch_a, day=installation.scheduled_date)
+    installations.installation_reschedule(actor=installer, installation=installation, crew=same_day)
+    assert len(_sent(Event.INSTALLATION_SCHEDULED)) == 1  # another team on the same day: the customer knows
+    for day in (TOMORROW + timedelta(days=3), TOMORROW):  # another day, then back to the first one
+        crew = installation_factories.crew(branch=branch_a, day=day)
+        installations.installation_reschedule(actor=installer, installation=installation, crew=crew)
+    assert len(_sent(Event.INSTALLATION_SCHEDULED)) == 3
+    assert len({m.idempotency_key for m in _sent(Event.INSTALLATION_SCHEDULED)}) == 3
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Every event of B §7.1 is switchable
 
