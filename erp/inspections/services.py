@@ -215,6 +215,11 @@ def inspection_schedule(
         raise ValidationError(errors)
     current = inspection.status
     rescheduled = current == S.SCHEDULED
+    # A new scheduling (from another status, or to another day or time) tells the customer; a re-save does not.
+    new_slot = not rescheduled or (inspection.scheduled_date, inspection.scheduled_time) != (
+        scheduled_date,
+        scheduled_time,
+    )
     inspection.status = S.SCHEDULED
     inspection.scheduled_date = scheduled_date
     inspection.scheduled_time = scheduled_time
@@ -237,7 +242,20 @@ def inspection_schedule(
         },
     )
     _notify_scheduled(inspection, actor, event.pk)
+    if new_slot:
+        _whatsapp(inspection, "scheduled", key=f"whatsapp-scheduled:{event.pk}")
     return inspection
+
+
+def _people(inspection: Inspection) -> list[int]:
+    """B §5.13: an inspection's notifications reach its inspector, its creator and the order's salesperson (when
+    they have a login), besides the inspection managers of the notification rules."""
+    ids = [inspection.technician_id, inspection.created_by_id]
+    if inspection.order_id:
+        from erp.orders.models import Order
+
+        ids.append(Order.objects.filter(pk=inspection.order_id).values_list("salesperson__user_id", flat=True).first())
+    return sorted({i for i in ids if i})
 
 
 def _notify_scheduled(inspection: Inspection, actor: Any, event_id: int) -> None:
@@ -254,9 +272,32 @@ def _notify_scheduled(inspection: Inspection, actor: Any, event_id: int) -> None
         },
         link=reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk}),
         actor=actor,
-        users=[inspection.technician_id],
+        branch=inspection.branch_id,
+        users=_people(inspection),
         extra={"inspection_id": inspection.pk},
         idempotency_key=f"inspection:{inspection.pk}:scheduled:{event_id}",
+    )
+
+
+def _whatsapp(inspection: Inspection, what: str, *, key: str) -> None:
+    """Queue the customer's "inspection scheduled/completed" WhatsApp in this transaction (the outbox sends it after
+    commit, when the event is switched on in the WhatsApp settings). `key` makes a repeated call a no-op."""
+    from erp.integrations.whatsapp.models import Event
+    from erp.integrations.whatsapp.services import whatsapp_queue_template
+
+    customer = inspection.customer
+    whatsapp_queue_template(
+        event=Event.INSPECTION_SCHEDULED if what == "scheduled" else Event.INSPECTION_COMPLETED,
+        phone=customer.phone,
+        params={
+            "customer_name": customer.name,
+            "inspection_number": inspection.number,
+            "order_number": inspection.order.number if inspection.order_id and inspection.order else "",
+            "inspection_date": inspection.scheduled_date.isoformat() if inspection.scheduled_date else "",
+            "inspection_time": inspection.scheduled_time.strftime("%H:%M") if inspection.scheduled_time else "",
+        },
+        related=inspection,
+        idempotency_key=f"inspection:{inspection.pk}:{key}",
     )
 
 
@@ -337,9 +378,11 @@ def inspection_complete(
         link=reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk}),
         actor=actor,
         branch=inspection.branch_id,
+        users=_people(inspection),
         extra={"inspection_id": inspection.pk, "result": result},
         idempotency_key=f"inspection:{inspection.pk}:completed",
     )
+    _whatsapp(inspection, "completed", key="whatsapp-completed")
     return inspection
 
 

@@ -401,6 +401,7 @@ def installation_reschedule(
         )
     _check_crew(crew, need_date=True)
     before = installation.status
+    previous_date = installation.scheduled_date if before == S.SCHEDULED else None
     _apply_crew(installation, crew)
     if address is not None:
         installation.address = address.strip()[:255]
@@ -413,11 +414,15 @@ def installation_reschedule(
             installation, actor=actor, kind=InstallationEvent.Kind.SCHEDULE, reason=reason, details=_crew_details(crew)
         )
     _sync_mission(installation)
-    _scheduled_side_effects(installation, actor=actor, order=installation.order)
+    _scheduled_side_effects(
+        installation, actor=actor, order=installation.order, new_date=installation.scheduled_date != previous_date
+    )
     return installation
 
 
-def _scheduled_side_effects(installation: Installation, *, actor: Any, order: Order) -> None:
+def _scheduled_side_effects(installation: Installation, *, actor: Any, order: Order, new_date: bool = True) -> None:
+    """Notify the departments; tell the customer when the day is new (a first scheduling, or another day — even one
+    they were told of before: Monday → Tuesday → Monday sends three messages; a new team on the same day none)."""
     from django.urls import reverse
 
     from erp.integrations.whatsapp.models import Event
@@ -437,12 +442,15 @@ def _scheduled_side_effects(installation: Installation, *, actor: Any, order: Or
         event="installation_scheduled",
         idempotency_key=f"installation:{installation.pk}:scheduled:{stamp}",
     )
+    if not new_date:
+        return
+    scheduling = InstallationEvent.objects.filter(installation=installation).count()  # grows with every change
     whatsapp_queue_template(
         event=Event.INSTALLATION_SCHEDULED,
         phone=order.customer.phone,
         params={"customer_name": order.customer.name, "order_number": order.number, "installation_date": when},
         related=installation,
-        idempotency_key=f"installation:{installation.pk}:whatsapp-scheduled:{when}",
+        idempotency_key=f"installation:{installation.pk}:whatsapp-scheduled:{when}:{scheduling}",
     )
 
 

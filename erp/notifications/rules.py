@@ -4,8 +4,10 @@ Always: active superusers and sales managers. Plus the actor (the creator) and a
 responsible salesperson, the inspector, the assignee). Plus, per type:
 
 - customer: branch managers, region managers and salespeople of the branch;
-- order: branch and region managers of the branch, factory managers;
-- inspection: inspection managers (and branch managers of the branch);
+- order: branch and region managers of the branch, and the departments of the order's type: factory managers
+  (installation, tailoring, and accessory orders, which the factory makes here), installation managers (installation),
+  inspection managers (inspection); products orders reach no department;
+- inspection: inspection managers (the inspector, the creator and the order's salesperson are named by the caller);
 - installation: installation managers and factory managers (and branch/region managers of the branch);
 - factory, cutting: factory managers;
 - complaint: branch and region managers of the branch;
@@ -31,8 +33,8 @@ BRANCH_WAREHOUSE = "branch_warehouse"
 # Per type: roles that receive it wherever the branch is, and branch-relative groups.
 RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.CUSTOMER: ((), (BRANCH_MANAGERS, REGION_MANAGERS, BRANCH_SALESPEOPLE)),
-    Kind.ORDER: ((RoleKey.FACTORY_MANAGER,), (BRANCH_MANAGERS, REGION_MANAGERS)),
-    Kind.INSPECTION: ((RoleKey.INSPECTION_MANAGER,), (BRANCH_MANAGERS,)),
+    Kind.ORDER: ((), (BRANCH_MANAGERS, REGION_MANAGERS)),
+    Kind.INSPECTION: ((RoleKey.INSPECTION_MANAGER,), ()),
     Kind.INSTALLATION: ((RoleKey.INSTALLATION_MANAGER, RoleKey.FACTORY_MANAGER), (BRANCH_MANAGERS, REGION_MANAGERS)),
     Kind.FACTORY: ((RoleKey.FACTORY_MANAGER,), ()),
     Kind.CUTTING: ((RoleKey.FACTORY_MANAGER,), ()),
@@ -41,13 +43,29 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Kind.SYSTEM: ((), ()),
 }
 ALWAYS = (RoleKey.SALES_MANAGER,)
+# Order events also reach the departments that work on the order's type (notify(extra={"order_type": ...})).
+ORDER_TYPE_ROLES: dict[str, tuple[str, ...]] = {
+    "inspection": (RoleKey.INSPECTION_MANAGER,),
+    "installation": (RoleKey.FACTORY_MANAGER, RoleKey.INSTALLATION_MANAGER),
+    "tailoring": (RoleKey.FACTORY_MANAGER,),
+    "accessory": (RoleKey.FACTORY_MANAGER,),
+    "products": (),
+}
 
 
 def recipient_ids(
-    *, kind: str, priority: int, branch_id: int | None, actor_id: int | None, user_ids: Iterable[int] = ()
+    *,
+    kind: str,
+    priority: int,
+    branch_id: int | None,
+    actor_id: int | None,
+    user_ids: Iterable[int] = (),
+    order_type: str = "",
 ) -> list[int]:
     """Ids of the active users who receive a notification of `kind` (two queries)."""
     global_roles, branch_groups = RULES.get(kind, ((), ()))
+    if kind == Kind.ORDER:
+        global_roles = (*global_roles, *ORDER_TYPE_ROLES.get(order_type, ()))
     condition = Q(is_superuser=True) | Q(roles__key__in=[*ALWAYS, *global_roles])
     named = {int(u) for u in user_ids}
     if actor_id:

@@ -108,6 +108,7 @@ def notification_deliver(*, idempotency_key: str, payload: dict[str, Any]) -> No
         branch_id=notification.branch_id,
         actor_id=notification.actor_id,
         user_ids=payload.get("user_ids") or (),
+        order_type=str((payload.get("extra") or {}).get("order_type") or ""),
     )
     NotificationRecipient.objects.bulk_create(
         [

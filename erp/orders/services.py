@@ -628,6 +628,7 @@ def _order_placed_side_effects(*, order: Order, customer: Customer, actor: Any) 
         actor=actor,
         branch=order.branch_id,
         event="order_placed",
+        extra={"order_type": order.order_type},
         idempotency_key=f"order:{order.pk}:placed",
     )
     whatsapp_queue_template(

@@ -167,7 +167,9 @@ def test_reschedule_keeps_it_scheduled_and_notifies_again(shop: Any, insp_manage
     events = OutboxEvent.objects.filter(
         idempotency_key__startswith=f"notification:inspection:{inspection.pk}:scheduled"
     )
-    assert sorted(e.payload["user_ids"] for e in events) == sorted([[tech.pk], [tech2.pk]])
+    # Each scheduling tells its inspector (and the creator, B §5.13).
+    expected = [sorted([insp_manager.pk, tech.pk]), sorted([insp_manager.pk, tech2.pk])]
+    assert sorted(e.payload["user_ids"] for e in events) == sorted(expected)
     assert {e.payload["event"] for e in events} == {"inspection_scheduled"}
     last = InspectionEvent.objects.filter(inspection=inspection).last()
     assert last is not None and last.details["rescheduled"] is True

@@ -12,8 +12,8 @@ from erp.outbox.models import OutboxEvent
 PARAMETERS = {
     Event.WELCOME: ["customer_name"],
     Event.ORDER_CREATED: ["customer_name", "order_number", "order_date"],
-    Event.INSPECTION_SCHEDULED: ["customer_name", "inspection_date"],
-    Event.INSPECTION_COMPLETED: ["customer_name"],
+    Event.INSPECTION_SCHEDULED: ["customer_name", "inspection_date", "inspection_time"],
+    Event.INSPECTION_COMPLETED: ["customer_name", "inspection_number"],
     Event.INSTALLATION_SCHEDULED: ["customer_name", "installation_date"],
     Event.INSTALLATION_COMPLETED: ["customer_name"],
     Event.INVOICE: ["customer_name", "invoice_number", "amount"],
@@ -21,6 +21,15 @@ PARAMETERS = {
     Event.CUSTOM: ["text"],
 }
 SIZES = {"small": 30, "medium": 300, "large": 2000}
+# The events of B §7.1 that the business sends (invoice, contract and custom have templates but no trigger yet).
+SENT_EVENTS = [
+    Event.WELCOME,
+    Event.ORDER_CREATED,
+    Event.INSPECTION_SCHEDULED,
+    Event.INSPECTION_COMPLETED,
+    Event.INSTALLATION_SCHEDULED,
+    Event.INSTALLATION_COMPLETED,
+]
 
 
 @transaction.atomic
@@ -33,7 +42,7 @@ def generate(ctx: DemoContext) -> None:
         phone_number_id="109876543210987",
         business_account_id="201234567890123",
         default_language="ar",
-        enabled_events=[Event.WELCOME, Event.ORDER_CREATED, Event.INSTALLATION_SCHEDULED],
+        enabled_events=[e.value for e in SENT_EVENTS],
     )
     WhatsAppTemplate.objects.bulk_create(
         WhatsAppTemplate(event=event, name=f"hu_{event.value}", language="ar", parameters=params)
@@ -45,7 +54,7 @@ def generate(ctx: DemoContext) -> None:
     messages = []
     for n in range(count):
         status = statuses[n % len(statuses)]
-        event = ctx.rng.choice([Event.WELCOME, Event.ORDER_CREATED, Event.INSTALLATION_SCHEDULED])
+        event = ctx.rng.choice(SENT_EVENTS)
         first, last = ctx.person_name()
         created = now - timedelta(minutes=(count - n) * 17)
         sent = status in ("sent", "delivered", "read")

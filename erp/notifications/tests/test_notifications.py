@@ -6,8 +6,6 @@ from typing import Any
 import pytest
 
 from erp.accounts.models import Branch, User
-from erp.accounts.roles import RoleKey
-from erp.accounts.tests.factories import UserFactory
 from erp.notifications import rules, services
 from erp.notifications.models import Kind, Notification, NotificationRecipient, NotificationSetting, Priority
 from erp.outbox.models import OutboxEvent
@@ -16,39 +14,11 @@ from erp.outbox.services import outbox_process
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff(branch_a: Branch, branch_b: Branch) -> dict[str, User]:
-    """One user per relevant role in branch A, and a few in branch B that branch rules must not reach."""
-
-    def make(name: str, role: str | None, branch: Branch, **kw: Any) -> User:
-        return UserFactory.create(username=name, branch=branch, roles=[role] if role else [], **kw)
-
-    people = {
-        "root": User.objects.create_superuser(username="root2", password="x-Long-Password-1", branch=branch_a),
-        "sales_manager": make("sm", RoleKey.SALES_MANAGER, branch_b),
-        "region_a": make("region_a", RoleKey.REGION_MANAGER, branch_b, managed=[branch_a]),
-        "region_b": make("region_b", RoleKey.REGION_MANAGER, branch_b, managed=[branch_b]),
-        "manager_a": make("manager_a", RoleKey.BRANCH_MANAGER, branch_a),
-        "manager_b": make("manager_b", RoleKey.BRANCH_MANAGER, branch_b),
-        "seller_a": make("seller_a", RoleKey.SALESPERSON, branch_a),
-        "seller_a2": make("seller_a2", RoleKey.SALESPERSON, branch_a),
-        "seller_b": make("seller_b", RoleKey.SALESPERSON, branch_b),
-        "factory": make("factory", RoleKey.FACTORY_MANAGER, branch_b),
-        "inspections": make("inspections", RoleKey.INSPECTION_MANAGER, branch_b),
-        "installations": make("installations", RoleKey.INSTALLATION_MANAGER, branch_b),
-        "warehouse_a": make("warehouse_a", RoleKey.WAREHOUSE_STAFF, branch_a),
-        "warehouse_b": make("warehouse_b", RoleKey.WAREHOUSE_STAFF, branch_b),
-        "technician": make("technician", RoleKey.INSPECTION_TECHNICIAN, branch_a),
-        "inactive_manager": make("inactive", RoleKey.BRANCH_MANAGER, branch_a, is_active=False),
-    }
-    return people
-
-
 ALWAYS = {"root", "sales_manager"}
 EXPECTED: dict[str, set[str]] = {
     Kind.CUSTOMER: ALWAYS | {"manager_a", "region_a", "seller_a", "seller_a2"},
-    Kind.ORDER: ALWAYS | {"manager_a", "region_a", "factory"},
-    Kind.INSPECTION: ALWAYS | {"inspections", "manager_a"},
+    Kind.ORDER: ALWAYS | {"manager_a", "region_a"},
+    Kind.INSPECTION: ALWAYS | {"inspections"},
     Kind.INSTALLATION: ALWAYS | {"installations", "factory", "manager_a", "region_a"},
     Kind.FACTORY: ALWAYS | {"factory"},
     Kind.CUTTING: ALWAYS | {"factory"},
@@ -69,6 +39,26 @@ def test_recipients_follow_the_rules(kind: str, staff: dict[str, User], branch_a
     assert _names(staff, ids) == EXPECTED[kind]
 
 
+# Order events reach, besides the branch's managers, the departments that work on the order's type (B §5.13).
+ORDER_TYPES: dict[str, set[str]] = {
+    "products": set(),
+    "inspection": {"inspections"},
+    "installation": {"factory", "installations"},
+    "tailoring": {"factory"},
+    "accessory": {"factory"},
+}
+
+
+@pytest.mark.parametrize("order_type", list(ORDER_TYPES))
+def test_order_events_reach_the_departments_of_the_order_type(
+    order_type: str, staff: dict[str, User], branch_a: Branch
+) -> None:
+    ids = rules.recipient_ids(
+        kind=Kind.ORDER, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None, order_type=order_type
+    )
+    assert _names(staff, ids) == EXPECTED[Kind.ORDER] | ORDER_TYPES[order_type]
+
+
 def test_the_creator_and_named_users_are_added(staff: dict[str, User], branch_a: Branch) -> None:
     ids = rules.recipient_ids(
         kind=Kind.INSPECTION,
@@ -83,10 +73,23 @@ def test_the_creator_and_named_users_are_added(staff: dict[str, User], branch_a:
 def test_settings_mute_types_and_low_priorities(staff: dict[str, User], branch_a: Branch) -> None:
     NotificationSetting.objects.create(user=staff["factory"], muted_kinds=[Kind.ORDER])
     NotificationSetting.objects.create(user=staff["manager_a"], min_priority=Priority.HIGH)
-    normal = rules.recipient_ids(kind=Kind.ORDER, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None)
-    assert _names(staff, normal) == EXPECTED[Kind.ORDER] - {"factory", "manager_a"}
-    urgent = rules.recipient_ids(kind=Kind.ORDER, priority=Priority.URGENT, branch_id=branch_a.pk, actor_id=None)
-    assert _names(staff, urgent) == EXPECTED[Kind.ORDER] - {"factory"}
+    everyone = EXPECTED[Kind.ORDER] | ORDER_TYPES["tailoring"]
+    assert "factory" in everyone and "manager_a" in everyone
+
+    def names(priority: int) -> set[str]:
+        ids = rules.recipient_ids(
+            kind=Kind.ORDER, priority=priority, branch_id=branch_a.pk, actor_id=None, order_type="tailoring"
+        )
+        return _names(staff, ids)
+
+    assert names(Priority.NORMAL) == everyone - {"factory", "manager_a"}
+    assert names(Priority.HIGH) == everyone - {"factory"}
+    assert names(Priority.URGENT) == everyone - {"factory"}
+    # Other types still reach the muted factory manager; the minimum priority applies to every type.
+    cut = rules.recipient_ids(kind=Kind.CUTTING, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None)
+    assert "factory" in _names(staff, cut)
+    complaint = rules.recipient_ids(kind=Kind.COMPLAINT, priority=Priority.NORMAL, branch_id=branch_a.pk, actor_id=None)
+    assert "manager_a" not in _names(staff, complaint)
 
 
 def test_notify_delivers_once_through_the_outbox(

@@ -219,3 +219,29 @@ def test_time_limits_sit_below_the_lease_and_the_visibility_timeout() -> None:
     assert app.conf.broker_transport_options["visibility_timeout"] > settings.OUTBOX_LEASE_SECONDS
     entry = app.conf.beat_schedule["outbox-dispatch"]
     assert entry["task"] == "erp.outbox.tasks.outbox_dispatch" and entry["schedule"] <= 10
+
+
+def test_task_health_page_shows_depth_oldest_pending_and_failures(client: Any, admin_user: Any) -> None:
+    """The page's numbers: pending and due events, the oldest pending age, failures and work done in the last day,
+    and each Celery queue's depth (from the broker)."""
+    waiting = _emit("waiting")
+    OutboxEvent.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(minutes=10))
+    later = _emit("later")
+    OutboxEvent.objects.filter(pk=later.pk).update(available_at=timezone.now() + timedelta(minutes=5))
+    for key, when in (("f-new", timezone.now()), ("f-old", timezone.now() - timedelta(days=3))):
+        failed = _emit(key)
+        OutboxEvent.objects.filter(pk=failed.pk).update(status="failed", failed_at=when, last_error=f"boom {key}")
+    done = _emit("done")
+    OutboxEvent.objects.filter(pk=done.pk).update(status="done", processed_at=timezone.now())
+
+    client.force_login(admin_user)
+    page = client.get("/tasks/")
+    assert page.status_code == 200
+    health = page.context["health"]
+    assert (health.pending, health.due, health.failed, health.failed_last_day, health.done_last_day) == (2, 1, 2, 1, 1)
+    assert health.oldest_pending_age_seconds >= 599
+    assert set(page.context["queues"]) == {"default", "messaging", "imports"}
+    assert all(isinstance(depth, int) for depth in page.context["queues"].values())
+    html = page.content.decode()
+    assert 'id="stat-pending">2<' in html and 'id="stat-failed">1<' in html
+    assert "boom f-new" in html and "boom f-old" in html  # the failed list (the default view), with each error

@@ -13,7 +13,7 @@ from erp.accounts.roles import RoleKey
 from erp.accounts.tests.factories import UserFactory
 from erp.core.demodata import DemoContext
 from erp.integrations.whatsapp import demo as whatsapp_demo
-from erp.integrations.whatsapp.models import Event, WhatsAppMessage, WhatsAppTemplate
+from erp.integrations.whatsapp.models import Event, WhatsAppMessage, WhatsAppSettings, WhatsAppTemplate
 from erp.notifications import demo as notifications_demo
 from erp.notifications.models import Kind, NotificationRecipient
 from erp.outbox.models import OutboxEvent
@@ -30,6 +30,11 @@ def test_demo_has_templates_every_status_and_notifications(branch_a: Branch) -> 
     whatsapp_demo.generate(ctx)
 
     assert set(WhatsAppTemplate.objects.values_list("event", flat=True)) == set(Event.values)
+    # Every event the business sends is switched on, and each template names its parameters.
+    config = WhatsAppSettings.objects.get()
+    assert set(config.enabled_events) == set(whatsapp_demo.SENT_EVENTS)
+    scheduled = WhatsAppTemplate.objects.get(event=Event.INSPECTION_SCHEDULED)
+    assert scheduled.parameters == ["customer_name", "inspection_date", "inspection_time"]
     assert set(WhatsAppMessage.objects.values_list("status", flat=True)) == set(WhatsAppMessage.Status.values)
     failed = WhatsAppMessage.objects.filter(status="failed").count()
     assert OutboxEvent.objects.filter(status="failed").count() == failed

@@ -346,3 +346,25 @@ def test_retry_from_the_message_log_needs_the_permission(client: Any, make_user:
     client.force_login(admin_user)
     assert client.post(f"/whatsapp/messages/{message.pk}/retry/").status_code == 302
     assert OutboxEvent.objects.get().status == "pending"
+
+
+def test_the_fake_graph_api_injects_latency_errors_and_429s() -> None:
+    """The demo's fault injector (manage.py fake_whatsapp): latency on every answer, a share of 503s, every Nth
+    request a 429 with Retry-After."""
+    slow = FakeGraphAPI(latency=0.3, rate_limit_every=2).start()
+    try:
+        started = time.monotonic()
+        assert _send(slow).startswith("wamid.")
+        assert time.monotonic() - started >= 0.3
+        with pytest.raises(client.WhatsAppRetryable) as info:
+            _send(slow)
+        assert info.value.retry_after == 2 and [r.status for r in slow.requests] == [200, 429]
+    finally:
+        slow.stop()
+    failing = FakeGraphAPI(error_rate=1.0).start()
+    try:
+        with pytest.raises(client.WhatsAppRetryable):
+            _send(failing)
+        assert [r.status for r in failing.requests] == [503] and failing.accepted() == []
+    finally:
+        failing.stop()

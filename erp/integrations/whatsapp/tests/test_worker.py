@@ -5,6 +5,7 @@ worker is SIGKILLed mid-send and Redis restarts without persistence; permanent e
 failed page, and a retry from that page sends once.
 """
 
+import json
 from typing import Any
 
 import pytest
@@ -113,3 +114,57 @@ def test_permanent_error_is_not_retried_and_a_retry_from_the_failed_page_sends_o
     assert fake.received == 2 and len(fake.accepted()) == 1
     event.refresh_from_db()
     assert event.status == "done"
+
+
+def test_webhook_signature_idempotency_and_ordering_with_a_real_worker(
+    start_worker: Any, client: Any, settings: Any
+) -> None:
+    """The webhook through the real worker: a bad signature stores nothing; statuses arriving out of order (read
+    before delivered) end at read with both stamps; the same callback twice is queued once and applied once."""
+    import time
+
+    from erp.integrations.whatsapp.models import WhatsAppStatusReceipt
+    from erp.integrations.whatsapp.tests.test_whatsapp import _post, _sign, _status_body
+
+    message = WhatsAppMessage.objects.create(
+        event="welcome",
+        template_name="hu_welcome",
+        language="ar",
+        phone="+201012345678",
+        status="sent",
+        provider_message_id="wamid.RW",
+        idempotency_key="rw",
+    )
+    start_worker()
+
+    forged = _status_body("wamid.RW", "read")
+    assert _post(client, forged, _sign(forged, "not-the-app-secret")).status_code == 403
+    assert _post(client, forged, "").status_code == 403
+
+    read = _status_body("wamid.RW", "read", ts=1_700_000_100)
+    late = _status_body("wamid.RW", "delivered", ts=1_700_000_050)
+    for body in (read, late, late):  # read first, then a late delivered, delivered twice
+        assert _post(client, body).status_code == 200
+    assert OutboxEvent.objects.filter(topic="whatsapp.webhook").count() == 2  # the repeated callback: queued once
+    wait_for(
+        lambda: OutboxEvent.objects.filter(topic="whatsapp.webhook", status="done").count() == 2,
+        what="both callbacks applied",
+    )
+    # The same status in another callback body (Meta retries with new envelopes) is applied once as well.
+    again = json.loads(late)
+    again["entry"][0]["id"] = "WABA-2"
+    assert _post(client, json.dumps(again).encode()).status_code == 200
+    failed = _status_body("wamid.RW", "failed", ts=1_700_000_200)  # a failure report after read: no downgrade
+    assert _post(client, failed).status_code == 200
+    wait_for(
+        lambda: OutboxEvent.objects.filter(topic="whatsapp.webhook", status="done").count() == 4,
+        what="the later callbacks",
+    )
+    message.refresh_from_db()
+    assert message.status == "read"
+    assert message.delivered_at is not None and message.read_at is not None
+    assert message.delivered_at < message.read_at  # each stamp from its own report, whatever the arrival order
+    receipts = WhatsAppStatusReceipt.objects.filter(provider_message_id="wamid.RW")
+    assert sorted(receipts.values_list("status", flat=True)) == ["delivered", "failed", "read"]
+    time.sleep(1)
+    assert not OutboxEvent.objects.exclude(status="done").exists()
