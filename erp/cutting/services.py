@@ -70,6 +70,34 @@ def _return_key(item: CuttingItem) -> str:
 # Creation at placement
 
 
+def _new_cutting_orders(order: Order, warehouse_ids: list[int], existing: int) -> list[CuttingOrder]:
+    """One cutting order per warehouse, numbered after the order's `existing` ones (one insert)."""
+    base = normalize_search(order.search_text or order.number)
+    return CuttingOrder.objects.bulk_create(
+        CuttingOrder(
+            code=f"C-{order.number}-{n}",
+            order=order,
+            warehouse_id=wid,
+            search_text=f"{normalize_search(f'C-{order.number}-{n}')} {base}",
+        )
+        for n, wid in enumerate(warehouse_ids, start=existing + 1)
+    )
+
+
+def _cut_items(items: list[OrderItem], by_warehouse: dict[int, CuttingOrder]) -> list[CuttingItem]:
+    """Unsaved cut items for stocked order lines, each in its warehouse's cutting order."""
+    return [
+        CuttingItem(
+            cutting_order=by_warehouse[item.warehouse_id],  # type: ignore[index]
+            order_item=item,
+            name=item.name,
+            code=item.code,
+            quantity=item.quantity,
+        )
+        for item in items
+    ]
+
+
 @transaction.atomic
 def cutting_orders_create(*, order: Order, actor: Any = None, **_: Any) -> list[CuttingOrder]:
     """Cutting orders for a placed (non-inspection) order; nothing when it has them already. Five queries."""
@@ -89,27 +117,8 @@ def cutting_orders_create(*, order: Order, actor: Any = None, **_: Any) -> list[
     for item in items:
         if item.warehouse_id not in warehouse_ids:
             warehouse_ids.append(item.warehouse_id)  # type: ignore[arg-type]
-    base = normalize_search(order.search_text or order.number)
-    cutting_orders = CuttingOrder.objects.bulk_create(
-        CuttingOrder(
-            code=f"C-{order.number}-{n}",
-            order=order,
-            warehouse_id=wid,
-            search_text=f"{normalize_search(f'C-{order.number}-{n}')} {base}",
-        )
-        for n, wid in enumerate(warehouse_ids, start=1)
-    )
-    by_warehouse = {co.warehouse_id: co for co in cutting_orders}
-    rows = [
-        CuttingItem(
-            cutting_order=by_warehouse[item.warehouse_id],  # type: ignore[index]
-            order_item=item,
-            name=item.name,
-            code=item.code,
-            quantity=item.quantity,
-        )
-        for item in items
-    ]
+    cutting_orders = _new_cutting_orders(order, warehouse_ids, 0)
+    rows = _cut_items(items, {co.warehouse_id: co for co in cutting_orders})
     rows += [
         CuttingItem(
             cutting_order=cutting_orders[0],
@@ -557,20 +566,6 @@ def cutting_order_cancelled(*, order: Order, actor: Any, reason: str = "", **_kw
     return len(items)
 
 
-def _new_cutting_orders(order: Order, warehouse_ids: list[int], existing: int) -> list[CuttingOrder]:
-    base = normalize_search(order.search_text or order.number)
-    cos = CuttingOrder.objects.bulk_create(
-        CuttingOrder(
-            code=f"C-{order.number}-{n}",
-            order=order,
-            warehouse_id=wid,
-            search_text=f"{normalize_search(f'C-{order.number}-{n}')} {base}",
-        )
-        for n, wid in enumerate(warehouse_ids, start=existing + 1)
-    )
-    return cos
-
-
 @transaction.atomic
 def cutting_items_changed(
     *,
@@ -661,16 +656,7 @@ def cutting_items_changed(
         summary["created"] = [co.code for co in created]
         events += [CuttingEvent(cutting_order=co, to_status=S.PENDING, user=user) for co in created]
     if stocked:
-        new_items = CuttingItem.objects.bulk_create(
-            CuttingItem(
-                cutting_order=by_warehouse[row.warehouse_id],  # type: ignore[index]
-                order_item=row,
-                name=row.name,
-                code=row.code,
-                quantity=row.quantity,
-            )
-            for row in stocked
-        )
+        new_items = CuttingItem.objects.bulk_create(_cut_items(stocked, by_warehouse))
         events += [
             CuttingEvent(
                 cutting_order_id=i.cutting_order_id, item=i, to_status=S.PENDING, user=user, details={"added": True}

@@ -18,23 +18,11 @@ from erp.orders import services
 from erp.orders.models import Order, OrderEvent
 from erp.orders.services import ItemEdit
 from erp.orders.tests import factories
+from erp.orders.tests.test_entry_items import edits
 
 pytestmark = pytest.mark.django_db
 S = CuttingStatus
 T = Order.Type
-
-
-def edits(order: Order) -> list[ItemEdit]:
-    return [
-        ItemEdit(
-            variant_id=i.variant_id,
-            quantity=i.quantity,
-            warehouse_id=i.warehouse_id,
-            discount_percent=i.discount_percent,
-            item_id=i.pk,
-        )
-        for i in order.items.order_by("position")
-    ]
 
 
 def accessory(shop: Any, seller: Any) -> Order:
