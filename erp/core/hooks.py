@@ -20,6 +20,17 @@ The names in use, and the keyword arguments each receives (receivers take `**_` 
   returns it.
 - ``manufacturing.modification_done``: ``order``, ``request_id``, ``actor``. A modification factory order completed;
   installations closes the request.
+- ``order.cancelled``: ``order`` (already cancelled, row locked), ``actor``, ``reason``. Called by
+  `erp.orders.transitions.order_transition` after the order became cancelled, in its transaction. Each department
+  cancels the work it holds (inspection, cutting orders and items with their stock returned once, factory orders,
+  installation), writes its own timeline and one order-timeline row; a department whose work is finished refuses
+  with a translated ValidationError naming why, and the whole cancellation rolls back.
+- ``orders.items_changed``: ``order``, ``actor``, ``added`` (new OrderItem rows, saved), ``removed`` (OrderItem rows
+  about to be deleted), ``resized`` ({order item id: new quantity}). Called by
+  `erp.orders.services.order_update_items` after kept rows were updated and new ones created, before the removed
+  rows are deleted: a department re-evaluates its hand-off (cutting: cut items follow) and lets go of the removed
+  rows, or refuses (ConflictError) for work already done on them. A receiver returns something truthy when it
+  changed anything.
 - ``complaints.delay_candidates``: ``today``. Each receiver returns a list of `erp.core.hooks.DelayCandidate` for the
   daily delay-complaint task (orders past their date, installations past theirs).
 """

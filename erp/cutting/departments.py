@@ -15,15 +15,17 @@ ORDER_TYPES = (Order.Type.PRODUCTS, Order.Type.INSTALLATION, Order.Type.TAILORIN
 
 
 def annotate(qs: QuerySet[Order]) -> QuerySet[Order]:
-    """The order's overall cutting status: none without cutting orders, rejected if any is, completed when all are,
-    in progress once any moved, else pending; and the first cutting order's id for the link."""
+    """The order's overall cutting status: none without cutting orders, cancelled when all are, rejected if any is,
+    completed when all (not cancelled) are, in progress once any moved, else pending; and the first cutting order's
+    id for the link."""
     mine = CuttingOrder.objects.filter(order_id=OuterRef("pk"))
     return qs.annotate(
         dept_cutting_status=Case(
             When(~Exists(mine), then=Value(None)),
+            When(~Exists(mine.exclude(status=S.CANCELLED)), then=Value(S.CANCELLED.value)),
             When(Exists(mine.filter(status=S.REJECTED)), then=Value(S.REJECTED.value)),
-            When(~Exists(mine.exclude(status=S.COMPLETED)), then=Value(S.COMPLETED.value)),
-            When(Exists(mine.exclude(status=S.PENDING)), then=Value(S.IN_PROGRESS.value)),
+            When(~Exists(mine.exclude(status__in=(S.COMPLETED, S.CANCELLED))), then=Value(S.COMPLETED.value)),
+            When(Exists(mine.exclude(status__in=(S.PENDING, S.CANCELLED))), then=Value(S.IN_PROGRESS.value)),
             default=Value(S.PENDING.value),
             output_field=CharField(),
         ),

@@ -24,6 +24,7 @@ class CuttingStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Cutting")
     COMPLETED = "completed", _("Cut")
     REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class CuttingOrder(BaseModel):

@@ -42,6 +42,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.IN_PROGRESS: {S.COMPLETED, S.REJECTED, S.PENDING},
     S.COMPLETED: {S.PENDING, S.REJECTED},
     S.REJECTED: {S.PENDING},
+    S.CANCELLED: set(),  # the order was cancelled (`cutting_order_cancelled`): final
 }
 NEEDS_REASON = {S.REJECTED, S.PENDING}
 
@@ -69,6 +70,34 @@ def _return_key(item: CuttingItem) -> str:
 # Creation at placement
 
 
+def _new_cutting_orders(order: Order, warehouse_ids: list[int], existing: int) -> list[CuttingOrder]:
+    """One cutting order per warehouse, numbered after the order's `existing` ones (one insert)."""
+    base = normalize_search(order.search_text or order.number)
+    return CuttingOrder.objects.bulk_create(
+        CuttingOrder(
+            code=f"C-{order.number}-{n}",
+            order=order,
+            warehouse_id=wid,
+            search_text=f"{normalize_search(f'C-{order.number}-{n}')} {base}",
+        )
+        for n, wid in enumerate(warehouse_ids, start=existing + 1)
+    )
+
+
+def _cut_items(items: list[OrderItem], by_warehouse: dict[int, CuttingOrder]) -> list[CuttingItem]:
+    """Unsaved cut items for stocked order lines, each in its warehouse's cutting order."""
+    return [
+        CuttingItem(
+            cutting_order=by_warehouse[item.warehouse_id],  # type: ignore[index]
+            order_item=item,
+            name=item.name,
+            code=item.code,
+            quantity=item.quantity,
+        )
+        for item in items
+    ]
+
+
 @transaction.atomic
 def cutting_orders_create(*, order: Order, actor: Any = None, **_: Any) -> list[CuttingOrder]:
     """Cutting orders for a placed (non-inspection) order; nothing when it has them already. Five queries."""
@@ -88,27 +117,8 @@ def cutting_orders_create(*, order: Order, actor: Any = None, **_: Any) -> list[
     for item in items:
         if item.warehouse_id not in warehouse_ids:
             warehouse_ids.append(item.warehouse_id)  # type: ignore[arg-type]
-    base = normalize_search(order.search_text or order.number)
-    cutting_orders = CuttingOrder.objects.bulk_create(
-        CuttingOrder(
-            code=f"C-{order.number}-{n}",
-            order=order,
-            warehouse_id=wid,
-            search_text=f"{normalize_search(f'C-{order.number}-{n}')} {base}",
-        )
-        for n, wid in enumerate(warehouse_ids, start=1)
-    )
-    by_warehouse = {co.warehouse_id: co for co in cutting_orders}
-    rows = [
-        CuttingItem(
-            cutting_order=by_warehouse[item.warehouse_id],  # type: ignore[index]
-            order_item=item,
-            name=item.name,
-            code=item.code,
-            quantity=item.quantity,
-        )
-        for item in items
-    ]
+    cutting_orders = _new_cutting_orders(order, warehouse_ids, 0)
+    rows = _cut_items(items, {co.warehouse_id: co for co in cutting_orders})
     rows += [
         CuttingItem(
             cutting_order=cutting_orders[0],
@@ -260,32 +270,14 @@ def _move(
     now = timezone.now()
     moves_stock = order.order_type != T.PRODUCTS  # products orders took their stock at sale (A.3-4)
     lines: list[StockLine] = []
-    reversed_items = [i for i in items if i.status == S.COMPLETED]
-    taken: dict[str, Decimal] = {}
-    if reversed_items and moves_stock:
-        keys = [_deduct_key(i) for i in reversed_items if i.order_item_id]
-        taken = dict(StockMovement.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "quantity"))
+    taken = _taken([i for i in items if i.status == S.COMPLETED]) if moves_stock else {}
     events: list[CuttingEvent] = []
     done: list[CuttingItem] = []
     undone: list[CuttingItem] = []
     for item in items:
         current = item.status
         if current == S.COMPLETED:  # a reversal: give back what the completion took, then a new generation
-            quantity = taken.get(_deduct_key(item))
-            if quantity:
-                lines.append(
-                    StockLine(
-                        item.order_item.variant_id,  # type: ignore[union-attr]
-                        co.warehouse_id,
-                        -quantity,
-                        StockMovement.Kind.IN,
-                        StockMovement.Reason.RETURN,
-                        _return_key(item),
-                        co.code,
-                        note=reason[:255],
-                    )
-                )
-            item.generation += 1
+            lines += _reverse(item, co=co, taken=taken, reason=reason)
             undone.append(item)
         if to == S.COMPLETED and cut is not None:
             item.cutter_name = cut.cutter
@@ -369,6 +361,36 @@ def _handed(co: CuttingOrder, item: CuttingItem) -> hooks.CutItem:
     )
 
 
+def _taken(completed: list[CuttingItem]) -> dict[str, Decimal]:
+    """What the completions of these items took from stock, by deduction key (one query; none without items)."""
+    keys = [_deduct_key(i) for i in completed if i.order_item_id]
+    if not keys:
+        return {}
+    return dict(StockMovement.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "quantity"))
+
+
+def _reverse(item: CuttingItem, *, co: CuttingOrder, taken: dict[str, Decimal], reason: str) -> list[StockLine]:
+    """Undo a completed item (the caller holds its lock): the stock line giving back what its completion took (keyed
+    by generation, so each completion is returned once), and a new generation for the next cut."""
+    quantity = taken.get(_deduct_key(item))
+    lines = []
+    if quantity:
+        lines.append(
+            StockLine(
+                item.order_item.variant_id,  # type: ignore[union-attr]
+                co.warehouse_id,
+                -quantity,
+                StockMovement.Kind.IN,
+                StockMovement.Reason.RETURN,
+                _return_key(item),
+                co.code,
+                note=reason[:255],
+            )
+        )
+    item.generation += 1
+    return lines
+
+
 def _hand_off(*, order: Order, co: CuttingOrder, done: list[CuttingItem], undone: list[CuttingItem], user: Any) -> None:
     """Made-to-measure orders: each cut item goes to the factory (and comes back when reversed)."""
     from erp.orders.handoffs import order_record_handoff
@@ -390,7 +412,11 @@ def _hand_off(*, order: Order, co: CuttingOrder, done: list[CuttingItem], undone
 
 
 def derive_status(statuses: list[str]) -> str:
-    """A cutting order is rejected if any item is, completed when all are, cutting once any moved, else waiting."""
+    """A cutting order is rejected if any item is, completed when all are, cutting once any moved, else waiting;
+    cancelled items do not count (all cancelled: cancelled)."""
+    if statuses and all(s == S.CANCELLED for s in statuses):
+        return S.CANCELLED
+    statuses = [s for s in statuses if s != S.CANCELLED]
     if not statuses:
         return S.PENDING
     if S.REJECTED in statuses:
@@ -446,21 +472,235 @@ def _completed(*, order: Order, co: CuttingOrder, user: Any) -> None:
     )
     if order.order_type != T.PRODUCTS or order.status not in (Order.Status.PENDING, Order.Status.IN_PROGRESS):
         return
-    if CuttingOrder.objects.filter(order=order).exclude(status=S.COMPLETED).exists():
+    if CuttingOrder.objects.filter(order=order).exclude(status__in=(S.COMPLETED, S.CANCELLED)).exists():
         return
     order_advance(
         order=order, to=Order.Status.COMPLETED, actor=user, source="cutting", reason=_("Every cutting order is cut.")
     )
 
 
-def refuse_item_changes_once_cutting(*, order: Order, **_kw: Any) -> None:
-    """`orders.items_change` receiver: an order whose items the cutting room already holds cannot change them from
-    the order (its cut items would no longer match); the cutting orders are changed or the order is cancelled."""
-    if CuttingItem.objects.filter(cutting_order__order=order).exists():
+# ---------------------------------------------------------------------------------------------------------------
+# The order cancelled, or its items edited (hooks called by orders inside its transaction)
+
+
+@transaction.atomic
+def cutting_order_cancelled(*, order: Order, actor: Any, reason: str = "", **_kw: Any) -> int:
+    """The ``order.cancelled`` receiver: every cutting order and cut item of the order not cancelled yet becomes
+    cancelled (final). A made-to-measure order's items already cut give back what their completion took, through
+    the reversal path (keyed per item and generation: once, whatever was rejected or reset before and however often
+    this runs); a products order's cut items took nothing (its goods left at sale, and orders returns those).
+    The order row is locked by the caller, so a cut in flight waits and then finds its item cancelled. Returns how
+    many items were cancelled.
+
+    Its timeline rows name the previous status in ``details["was"]`` rather than ``from_status`` (the cutting demo
+    treats any event with a ``from_status`` as "the demo already ran", and the order demo cancels orders first)."""
+    from django.urls import reverse
+
+    from erp.notifications.models import Kind
+    from erp.notifications.services import notify
+    from erp.orders.handoffs import order_record_handoff
+
+    cos = list(CuttingOrder.objects.select_for_update().filter(order=order).exclude(status=S.CANCELLED).order_by("pk"))
+    if not cos:
+        return 0
+    by_id = {co.pk: co for co in cos}
+    items = list(
+        CuttingItem.objects.select_for_update(of=("self",))
+        .filter(cutting_order__in=cos)
+        .exclude(status=S.CANCELLED)
+        .select_related("order_item")
+        .order_by("pk")
+    )
+    reason = (reason or "").strip()[:255]
+    user = actor if getattr(actor, "pk", None) else None
+    now = timezone.now()
+    taken = _taken([i for i in items if i.status == S.COMPLETED]) if order.order_type != T.PRODUCTS else {}
+    lines: list[StockLine] = []
+    events: list[CuttingEvent] = []
+    for item in items:
+        current = item.status
+        returned: list[StockLine] = []
+        if current == S.COMPLETED:
+            returned = _reverse(item, co=by_id[item.cutting_order_id], taken=taken, reason=reason)
+            lines += returned
+        item.status = S.CANCELLED
+        item.updated_at = now
+        events.append(
+            CuttingEvent(
+                cutting_order_id=item.cutting_order_id,
+                item=item,
+                to_status=S.CANCELLED,
+                user=user,
+                reason=reason,
+                details={
+                    "order_cancelled": True,
+                    "was": current,
+                    **({"stock_returned": str(returned[0].quantity)} if returned else {}),
+                },
+            )
+        )
+    if lines:
+        stock_apply(lines=lines, user=user)
+    CuttingItem.objects.bulk_update(items, ["status", "generation", "updated_at"])
+    for co in cos:
+        events.append(
+            CuttingEvent(
+                cutting_order=co,
+                to_status=S.CANCELLED,
+                user=user,
+                reason=reason,
+                details={"order_cancelled": True, "was": co.status},
+            )
+        )
+        co.status = S.CANCELLED
+        co.updated_at = now
+    CuttingOrder.objects.bulk_update(cos, ["status", "updated_at"])
+    CuttingEvent.objects.bulk_create(events)
+    for co in cos:
+        notify(
+            kind=Kind.CUTTING,
+            title=_("Cutting order %(code)s is cancelled") % {"code": co.code},
+            body=_("Order %(number)s was cancelled: %(reason)s") % {"number": order.number, "reason": reason},
+            link=reverse("cutting:order_detail", kwargs={"pk": co.pk}),
+            actor=actor,
+            branch=order.branch_id,
+            event="cutting_cancelled",
+            idempotency_key=f"cutting:{co.pk}:cancelled",
+        )
+    order_record_handoff(
+        order=order,
+        actor=actor,
+        kind="cutting_cancelled",
+        details={
+            "cutting_orders": [co.code for co in cos],
+            "items": len(items),
+            "stock_returned": len(lines),
+        },
+    )
+    return len(items)
+
+
+@transaction.atomic
+def cutting_items_changed(
+    *,
+    order: Order,
+    actor: Any,
+    added: list[OrderItem],
+    removed: list[OrderItem],
+    resized: dict[int, Decimal],
+    **_kw: Any,
+) -> dict[str, Any]:
+    """The ``orders.items_changed`` receiver: re-evaluate the cutting hand-off after the order's items were edited
+    (before the removed rows are deleted). New stocked lines get cut items in their warehouse's cutting order (created
+    when missing); removed lines' uncut items are removed; resized lines' uncut items take the new quantity. A line
+    whose cut item already moved (started, cut, rejected) refuses the whole edit (ConflictError: the caller's
+    transaction rolls back, nothing is saved). Returns what changed (empty when nothing did)."""
+    from erp.orders.handoffs import order_record_handoff
+
+    if order.order_type == T.INSPECTION:
+        return {}
+    cos = list(CuttingOrder.objects.select_for_update().filter(order=order).order_by("pk"))
+    touched_ids = [row.pk for row in removed] + list(resized)
+    held = (
+        list(
+            CuttingItem.objects.select_for_update(of=("self",))
+            .filter(cutting_order__order=order, order_item_id__in=touched_ids)
+            .exclude(status=S.CANCELLED)
+            .order_by("pk")
+        )
+        if touched_ids and cos
+        else []
+    )
+    started = [i for i in held if i.status != S.PENDING]
+    if started:
         raise ConflictError(
             _(
-                "The cutting room already has this order's items: change them there, or cancel the order and "
+                "The cutting room already started or cut %(items)s: change them there, or cancel the order and "
                 "place it again."
-            ),
+            )
+            % {"items": "، ".join(sorted({i.code or i.name for i in started}))},
             extra={"cutting": True},
         )
+    user = actor if getattr(actor, "pk", None) else None
+    stocked = [row for row in added if row.kind != OrderItem.Kind.SERVICE and row.warehouse_id]
+    summary: dict[str, Any] = {}
+    if not cos:
+        # Cutting never took this order (no stocked line at placement): it takes it now, as at placement.
+        if stocked:
+            created = cutting_orders_create(order=order, actor=actor)
+            # It read the order's lines as they are now: the removed ones (deleted after this hook) are not cut.
+            CuttingItem.objects.filter(cutting_order__in=created, order_item__in=removed).delete()
+            summary = {"created": [co.code for co in created], "added": [row.code for row in stocked]}
+            order_record_handoff(order=order, actor=actor, kind="cutting_items_changed", details=summary)
+        return summary
+    events: list[CuttingEvent] = []
+    removed_ids = {row.pk for row in removed}
+    gone = [i for i in held if i.order_item_id in removed_ids]
+    events += [
+        CuttingEvent(cutting_order_id=i.cutting_order_id, user=user, details={"removed": [i.code, str(i.quantity)]})
+        for i in gone
+    ]
+    if gone:
+        CuttingItem.objects.filter(pk__in=[i.pk for i in gone]).delete()
+        summary["removed"] = [i.code for i in gone]
+    changed = [i for i in held if resized.get(i.order_item_id or 0, i.quantity) != i.quantity]
+    for item in changed:
+        quantity = resized[item.order_item_id or 0]
+        events.append(
+            CuttingEvent(
+                cutting_order_id=item.cutting_order_id,
+                item=item,
+                user=user,
+                details={"quantity": [str(item.quantity), str(quantity)]},
+            )
+        )
+        item.quantity = quantity
+    if changed:
+        CuttingItem.objects.bulk_update(changed, ["quantity"])
+        summary["changed"] = [i.code for i in changed]
+    by_warehouse = {co.warehouse_id: co for co in cos}
+    missing: list[int] = []
+    for row in stocked:
+        if row.warehouse_id not in by_warehouse and row.warehouse_id not in missing:
+            missing.append(row.warehouse_id)  # type: ignore[arg-type]
+    if missing:
+        created = _new_cutting_orders(order, missing, len(cos))
+        by_warehouse.update({co.warehouse_id: co for co in created})
+        cos += created
+        summary["created"] = [co.code for co in created]
+        events += [CuttingEvent(cutting_order=co, to_status=S.PENDING, user=user) for co in created]
+    if stocked:
+        new_items = CuttingItem.objects.bulk_create(_cut_items(stocked, by_warehouse))
+        events += [
+            CuttingEvent(
+                cutting_order_id=i.cutting_order_id, item=i, to_status=S.PENDING, user=user, details={"added": True}
+            )
+            for i in new_items
+        ]
+        summary["added"] = [row.code for row in stocked]
+    CuttingEvent.objects.bulk_create(events)
+    if not summary:
+        return summary
+    affected = {e.cutting_order_id for e in events}
+    for co in cos:
+        if co.pk in affected:
+            _settle(order=order, co=co, user=user)
+    order_record_handoff(order=order, actor=actor, kind="cutting_items_changed", details=summary)
+    return summary
+
+
+def _settle(*, order: Order, co: CuttingOrder, user: Any) -> None:
+    """A cutting order whose items an order edit changed: left without items it is cancelled, otherwise its status
+    is derived again (the last uncut line removed may complete it)."""
+    if not CuttingItem.objects.filter(cutting_order=co).exists():
+        CuttingEvent.objects.create(
+            cutting_order=co,
+            from_status=co.status,
+            to_status=S.CANCELLED,
+            user=user,
+            reason=_("No item of the order is left to cut."),
+        )
+        co.status = S.CANCELLED
+        co.save(update_fields=["status", "updated_at"])
+        return
+    _refresh(order=order, co=co, user=user, reason=_("The order's items changed."))

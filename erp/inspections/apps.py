@@ -8,7 +8,8 @@ class InspectionsConfig(AppConfig):
     def ready(self) -> None:
         from erp.core import hooks
         from erp.inspections import departments, scoping  # noqa: F401  (registers the "inspections" scope)
-        from erp.inspections.services import inspection_create_for_order
+        from erp.inspections.services import inspection_create_for_order, inspection_order_cancelled
 
         hooks.register("handoff.inspection_needed", inspection_create_for_order)
+        hooks.register("order.cancelled", inspection_order_cancelled)
         departments.register()

@@ -551,3 +551,69 @@ def inspection_file_add(*, inspection: Inspection, actor: Any, upload: Any) -> I
         details={"file": stored.original_name},
     )
     return stored
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The order cancelled (hook called by orders inside its transaction)
+
+OPEN = (S.NOT_SCHEDULED, S.PENDING, S.SCHEDULED, S.POSTPONED)
+
+
+@transaction.atomic
+def inspection_order_cancelled(*, order: Any, actor: Any, reason: str = "", **_kw: Any) -> list[Inspection]:
+    """The ``order.cancelled`` receiver: the order's open inspections (not scheduled, waiting, scheduled, postponed)
+    are cancelled with the reason, their timeline, the technician of a scheduled visit told, and one row on the
+    order's timeline; completed ones stay as they are. A visit under way refuses the order's cancellation (a
+    ValidationError naming it: complete or postpone it first; the whole cancellation rolls back). Returns the
+    inspections cancelled."""
+    from erp.orders.handoffs import order_record_handoff
+
+    rows = list(
+        Inspection.objects.select_for_update()
+        .filter(order_id=order.pk, status__in=(*OPEN, S.IN_PROGRESS))
+        .order_by("pk")
+    )
+    busy = [i for i in rows if i.status == S.IN_PROGRESS]
+    if busy:
+        raise ValidationError(
+            {
+                "to": _("The inspection %(number)s is under way: complete or postpone it first, then cancel the order.")
+                % {"number": busy[0].number}
+            }
+        )
+    reason = (reason or "").strip()
+    for inspection in rows:
+        current = inspection.status
+        inspection.status = S.CANCELLED
+        inspection.status_reason = reason[:255]
+        inspection.save(update_fields=["status", "status_reason", "updated_at"])
+        event = _event(
+            inspection,
+            actor,
+            from_status=current,
+            to_status=S.CANCELLED,
+            reason=reason,
+            details={"order_cancelled": True},
+        )
+        if current == S.SCHEDULED and inspection.technician_id:
+            from erp.notifications.services import notify
+
+            notify(
+                kind="inspection",
+                event="inspection_cancelled",
+                title=_("Inspection %(number)s is cancelled: %(reason)s")
+                % {"number": inspection.number, "reason": reason},
+                link=reverse("inspections:inspection_detail", kwargs={"pk": inspection.pk}),
+                actor=actor,
+                users=[inspection.technician_id],
+                extra={"inspection_id": inspection.pk},
+                idempotency_key=f"inspection:{inspection.pk}:cancelled:{event.pk}",
+            )
+    if rows:
+        order_record_handoff(
+            order=order.pk,
+            actor=actor,
+            kind="inspection_cancelled",
+            details={"inspections": [i.number for i in rows], "reason": reason},
+        )
+    return rows

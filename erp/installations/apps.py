@@ -43,6 +43,7 @@ class InstallationsConfig(AppConfig):
 
         hooks.register("manufacturing.modification_done", services.on_modification_done)
         hooks.register("complaints.delay_candidates", services.delay_candidates)
+        hooks.register("order.cancelled", services.on_order_cancelled)
         register_department(
             Department(
                 key="installation",

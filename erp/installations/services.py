@@ -890,3 +890,62 @@ def delay_candidates(*, today: date, **_kwargs: Any) -> list[hooks.DelayCandidat
         )
         for pk, number, order_id, customer_id, when, status in rows.order_by("scheduled_date", "pk")
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The order cancelled (hook called by orders inside its transaction)
+
+NOT_STARTED = (S.NEEDS_SCHEDULING, S.SCHEDULED)
+
+
+@transaction.atomic
+def on_order_cancelled(*, order: Order, actor: Any, reason: str = "", **_kwargs: Any) -> list[Installation]:
+    """The ``order.cancelled`` receiver: an installation not started yet (needs scheduling, scheduled) is cancelled
+    with its vehicle missions, its timeline, the installation managers told and one row on the order's timeline.
+    An installation under way or done (in installation, completed, re-work) refuses the order's cancellation (a
+    ValidationError naming it; the whole cancellation rolls back). Returns the installations cancelled."""
+    from django.urls import reverse
+
+    from erp.notifications.models import Kind
+    from erp.notifications.services import notify
+    from erp.orders.handoffs import order_record_handoff
+
+    rows = list(
+        Installation.objects.select_for_update(of=("self",))
+        .filter(order_id=order.pk)
+        .exclude(status=S.CANCELLED)
+        .order_by("pk")
+    )
+    busy = [i for i in rows if i.status not in NOT_STARTED]
+    if busy:
+        raise ValidationError(
+            {
+                "to": _(
+                    "The installation %(number)s is already “%(status)s”: an installation under way or done "
+                    "cannot be cancelled, so neither can the order."
+                )
+                % {"number": busy[0].number, "status": busy[0].get_status_display()}
+            }
+        )
+    reason = (reason or "").strip()
+    for installation in rows:
+        _move(installation, to=S.CANCELLED, actor=actor, reason=reason, details={"order_cancelled": True})
+        _missions_to(installation, VehicleMission.Status.CANCELLED)
+        notify(
+            kind=Kind.INSTALLATION,
+            title=_("Installation %(number)s is cancelled: %(reason)s")
+            % {"number": installation.number, "reason": reason},
+            link=reverse("installations:installation_detail", kwargs={"pk": installation.pk}),
+            actor=actor,
+            branch=order.branch_id,
+            event="installation_cancelled",
+            idempotency_key=f"installation:{installation.pk}:cancelled",
+        )
+    if rows:
+        order_record_handoff(
+            order=order.pk,
+            actor=actor,
+            kind="installation_cancelled",
+            details={"installations": [i.number for i in rows]},
+        )
+    return rows

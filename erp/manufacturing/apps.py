@@ -13,4 +13,5 @@ class ManufacturingConfig(AppConfig):
         hooks.register("cutting.item_done", services.receive_cut_item_done)
         hooks.register("cutting.item_reversed", services.receive_cut_item_reversed)
         hooks.register("manufacturing.modification_requested", services.receive_modification_requested)
+        hooks.register("order.cancelled", services.receive_order_cancelled)
         departments.register()

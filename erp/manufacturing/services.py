@@ -673,3 +673,63 @@ def production_line_save(
         ProductionLineRoute(line=line, order_type=t, branch_id=b) for t, b in sorted(wanted)
     )
     return line
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The order cancelled (hook called by orders inside its transaction)
+
+FINISHED = (S.READY_INSTALL, S.COMPLETED, S.DELIVERED)
+
+
+@transaction.atomic
+def receive_order_cancelled(*, order: Order, actor: Any, reason: str = "", **_kw: Any) -> list[FactoryOrder]:
+    """The ``order.cancelled`` receiver. Once a factory order is ready or completed there is no cancel (B §4.7-4):
+    a ready, completed or delivered factory order refuses the order's cancellation (a ValidationError naming it, the
+    whole cancellation rolls back). Otherwise every open factory order of the order (awaiting approval, waiting, in
+    production, rejected; re-work orders too) becomes cancelled, with its timeline, the factory managers and the
+    order's creator told, and one row on the order's timeline. Returns the factory orders cancelled."""
+    fos = list(FactoryOrder.objects.select_for_update().filter(order_id=order.pk).order_by("pk"))
+    finished = [fo for fo in fos if fo.status in FINISHED and fo.order_type != T.MODIFICATION]
+    if finished:
+        raise ValidationError(
+            {
+                "to": _(
+                    "The factory order %(number)s is already “%(status)s”: finished factory work cannot be "
+                    "cancelled, so neither can the order."
+                )
+                % {"number": finished[0].number, "status": finished[0].get_status_display()}
+            }
+        )
+    cancelled = [fo for fo in fos if fo.status in OPEN]
+    reason = (reason or "").strip()
+    for fo in cancelled:
+        current = fo.status
+        fo.status, fo.status_reason = S.CANCELLED, reason[:255]
+        fo.save(update_fields=["status", "status_reason", "updated_at"])
+        _event(
+            fo,
+            FactoryEvent.Kind.STATUS,
+            actor,
+            from_status=current,
+            to_status=S.CANCELLED,
+            reason=reason,
+            details={"order_cancelled": True},
+        )
+        notify(
+            kind=Kind.FACTORY,
+            event="factory_order_cancelled",
+            title=_("Factory order %(number)s is cancelled: %(reason)s") % {"number": fo.number, "reason": reason},
+            link=f"/factory/orders/{fo.pk}/",
+            actor=actor,
+            users=[order.created_by_id],
+            branch=fo.branch_id,
+            idempotency_key=f"factory:{fo.pk}:cancelled",
+        )
+    if cancelled:
+        order_record_handoff(
+            order=order.pk,
+            actor=actor,
+            kind="factory_cancelled",
+            details={"factory_orders": [fo.number for fo in cancelled]},
+        )
+    return cancelled

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erp.accounts.access import access_for, require_perm
+from erp.core import hooks
 from erp.core.counters import counter_next
 from erp.core.exceptions import InsufficientStock
 from erp.core.text import normalize_code, normalize_search
@@ -850,7 +851,8 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
     """Replace the items of an order that has not started (awaiting approval or waiting): kept rows may change
     quantity, price and discount; new rows are added; missing rows are removed. Totals are recomputed, products
     orders give back or take the stock difference (one idempotency key per line and edit) and the timeline gets
-    what changed. Refused once work started, and for rows the curtain contract still uses."""
+    what changed; the departments re-evaluate their hand-offs through ``orders.items_changed`` (a line already cut
+    refuses). Refused once the order's work started, and for rows the curtain contract still uses."""
     from erp.core.exceptions import ConflictError
 
     require_perm(actor, "orders.edit_orders")
@@ -864,11 +866,6 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
             _("Items can be changed only while the order is awaiting approval or waiting."),
             extra={"status": order.status},
         )
-    # A department that already holds work for these items (the cutting room's cut items) refuses the change here,
-    # with its reason, rather than letting a delete fail on its rows.
-    from erp.core import hooks
-
-    hooks.call("orders.items_change", order=order, actor=actor)
     access = access_for(actor)
     conf = order_settings()
     errors = _Errors()
@@ -928,6 +925,7 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
     changes: dict[str, Any] = {"added": [], "removed": [], "changed": {}}
     keep: list[OrderItem] = []
     new: list[OrderItem] = []
+    resized: dict[int, Decimal] = {}
     for item, row in zip(prepared, built, strict=True):
         if item.item_id:
             old = current[item.item_id]
@@ -938,6 +936,8 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
             }
             if diff:
                 changes["changed"][old.code] = diff
+            if "quantity" in diff:
+                resized[old.pk] = row.quantity
             delta = row.quantity - old.quantity
             if takes_stock and delta and _stock_key(old, "sale") in sold:
                 stock.append(
@@ -975,8 +975,6 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
             )
     if not changes["added"] and not changes["removed"] and not changes["changed"]:
         return order
-    if removed:
-        OrderItem.objects.filter(pk__in=[row.pk for row in removed]).delete()
     if keep:
         OrderItem.objects.bulk_update(
             keep,
@@ -993,6 +991,14 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
         )
     if new:
         OrderItem.objects.bulk_create(new)
+    # The departments re-evaluate what they hold for the items, in this transaction (the cutting room: new lines
+    # get cut items, removed or resized uncut ones follow, a line already cut refuses the whole edit); they let go of
+    # the removed rows before these are deleted.
+    reevaluated = any(
+        hooks.call("orders.items_changed", order=order, actor=actor, added=new, removed=removed, resized=resized)
+    )
+    if removed:
+        OrderItem.objects.filter(pk__in=[row.pk for row in removed]).delete()
     try:
         stock_apply(lines=stock, user=actor)
     except InsufficientStock as exc:
@@ -1010,7 +1016,8 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
     _apply_totals(order)
     if order.total < order.paid:
         raise ValidationError({"items": _("The total would fall below what was paid; refund first.")})
-    order.save()
+    # Only the totals: a department may have moved the order meanwhile (the last uncut line removed completes it).
+    order.save(update_fields=["subtotal", "items_discount", "promo_discount", "total", "balance", "updated_at"])
     changes["total"] = [str(old_total), str(order.total)]
     events = [
         OrderEvent(
@@ -1020,6 +1027,8 @@ def order_update_items(*, actor: Any, order: Order, items: Sequence[ItemEdit], r
     if stock or (takes_stock and new):
         events.append(OrderEvent(order=order, kind=OrderEvent.Kind.STOCK, user=actor, details={"items_edit": edit_no}))
     OrderEvent.objects.bulk_create(events)
+    if reevaluated:
+        order.refresh_from_db(fields=["status", "status_reason"])
     return order
 
 

@@ -7,8 +7,8 @@ ready_install → completed | cancelled
 completed → delivered (not installation orders: they end when installed)
 rejected → pending_approval (resubmitted after a fix) | cancelled
 
-Cancelling or rejecting needs a reason; cancelling a products order returns the stock it took at sale; every move
-writes the timeline.
+Cancelling or rejecting needs a reason; cancelling a products order returns the stock it took at sale, and the
+departments cancel their work through the ``order.cancelled`` hook (or refuse); every move writes the timeline.
 """
 
 from typing import Any
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from erp.accounts.access import access_for
 from erp.accounts.scoping import scope_for
+from erp.core import hooks
 from erp.core.exceptions import InvalidTransition, NotFoundError, PermissionDeniedError
 from erp.orders.models import Order, OrderEvent, OrderHandoff
 from erp.orders.services import _return_stock
@@ -107,4 +108,8 @@ def order_transition(*, order: Order, user: Any, to: str, reason: str = "") -> O
         reason=reason,
         details=details,
     )
+    if to == S.CANCELLED:
+        # Every department drops the work it holds for the order, in this transaction; one that already finished
+        # its work refuses with its reason (a ValidationError): nothing is saved then.
+        hooks.call("order.cancelled", order=order, actor=user, reason=reason)
     return order

@@ -30,20 +30,37 @@ def _no_cutting_room(monkeypatch: pytest.MonkeyPatch) -> None:
     from erp.core import hooks
 
     monkeypatch.setitem(hooks._HOOKS, "handoff.cutting_needed", [])
+    monkeypatch.setitem(hooks._HOOKS, "orders.items_changed", [])
 
 
-def test_items_the_cutting_room_holds_are_changed_there_not_on_the_order(
-    shop: Shop, seller_a: User, monkeypatch: pytest.MonkeyPatch
+def test_items_the_cutting_room_already_cut_are_changed_there_not_on_the_order(
+    shop: Shop, seller_a: User, admin_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Uncut lines follow the edit into the cutting room (erp/cutting/tests/test_items_changed.py); a cut one
+    refuses it."""
     from erp.core import hooks
     from erp.core.exceptions import ConflictError
-    from erp.cutting.services import cutting_orders_create
+    from erp.cutting.models import CuttingItem
+    from erp.cutting.services import CutDetails, cut_item_transition, cutting_items_changed, cutting_orders_create
 
     monkeypatch.setitem(hooks._HOOKS, "handoff.cutting_needed", [cutting_orders_create])
+    monkeypatch.setitem(hooks._HOOKS, "orders.items_changed", [cutting_items_changed])
     order = place(shop, seller_a)
+    rows = edits(order)
+    rows[1] = ItemEdit(**{**rows[1].__dict__, "quantity": rows[1].quantity + 1})
+    services.order_update_items(actor=seller_a, order=order, items=rows)  # nothing cut yet: fine
+    cut = CuttingItem.objects.filter(cutting_order__order=order).order_by("id").first()
+    assert cut is not None
+    cut_item_transition(
+        item=cut, user=admin_user, to="completed", details=CutDetails(cutter="أ", permit_number="P1", receiver="ب")
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING  # the other line is not cut yet
     before = (order.total, stock(shop))
+    rows = edits(order)
+    rows[0] = ItemEdit(**{**rows[0].__dict__, "quantity": rows[0].quantity + 1})
     with pytest.raises(ConflictError):
-        services.order_update_items(actor=seller_a, order=order, items=edits(order)[:1])
+        services.order_update_items(actor=seller_a, order=order, items=rows)
     order.refresh_from_db()
     assert (order.total, stock(shop)) == before  # nothing changed
 

@@ -251,3 +251,46 @@ def test_accessory_order_is_delivered_by_the_factory(api: APIClient, shop: facto
     factory_move(api, fo, "completed")
     factory_move(api, fo, "delivered", permit="DP-2", recipient="العميل")
     assert order_view(api, order)["status"] == S.DELIVERED
+
+
+def test_cancelling_an_order_reaches_every_department_and_a_finished_one_refuses(
+    api: APIClient, shop: factories.Shop
+) -> None:
+    """Issue 6: `POST .../transition/ {to: cancelled}` cancels the cutting and the factory work with the real
+    receivers, returns the cut fabric to stock once, and records each department once on the order's timeline; an
+    installation order whose factory order is ready refuses (400 naming it), nothing saved."""
+    from erp.inventory.services import stock_ledger_mismatches
+
+    before = balance(shop, 0)
+    order = place(api, shop, Order.Type.TAILORING)
+    fo = FactoryOrder.objects.get(order=order)
+    factory_move(api, fo, "pending")
+    cut_everything(api, order)
+    assert balance(shop, 0) == before - Decimal("4.5")
+
+    view = ok(api.post(f"/api/v1/orders/{order.pk}/transition/", {"to": "cancelled", "reason": "ألغى"}, format="json"))
+
+    assert view["status"] == S.CANCELLED
+    statuses = {d["key"]: d["status"] for d in view["departments"]}
+    assert statuses["cutting"] == "cancelled" and statuses["manufacturing"] == "cancelled"
+    assert balance(shop, 0) == before  # the cut fabric came back, once
+    assert set(CuttingItem.objects.filter(cutting_order__order=order).values_list("status", flat=True)) == {"cancelled"}
+    recorded = handoffs(order)
+    assert recorded.count("cutting_cancelled") == 1 and recorded.count("factory_cancelled") == 1
+    again = api.post(f"/api/v1/orders/{order.pk}/transition/", {"to": "cancelled", "reason": "x"}, format="json")
+    assert again.status_code == 409 and balance(shop, 0) == before
+    assert stock_ledger_mismatches() == []
+
+    ready = place(api, shop, Order.Type.INSTALLATION)
+    rfo = FactoryOrder.objects.get(order=ready)
+    factory_move(api, rfo, "pending")
+    cut_everything(api, ready)
+    factory_move(api, rfo, "in_progress")
+    factory_move(api, rfo, "ready_install")
+    stock = balance(shop, 0)
+    refused = api.post(f"/api/v1/orders/{ready.pk}/transition/", {"to": "cancelled", "reason": "x"}, format="json")
+    assert refused.status_code == 400 and rfo.number in refused.content.decode()
+    assert order_view(api, ready)["status"] == S.READY_INSTALL
+    assert balance(shop, 0) == stock  # the cutting room's cancellation was rolled back too
+    assert not CuttingItem.objects.filter(cutting_order__order=ready, status="cancelled").exists()
+    assert "cutting_cancelled" not in handoffs(ready)
