@@ -201,8 +201,17 @@ def error_label(key: str) -> str:
 # From the payload to order_place
 
 
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d{1,2}")
+
+
 def _dec(value: Any) -> Decimal | None:
-    text = str(value or "").strip().replace(",", "")
+    """A number as the salesperson types it: Arabic-Indic digits and the Arabic decimal mark (٫) are read; a comma
+    is the decimal mark when it is the only separator and one or two digits follow it (4,5 or 652,00: how the
+    Arabic pages show numbers), otherwise it separates thousands (1,250)."""
+    text = normalize_code(str(value or "")).replace("٫", ".").replace("٬", "")
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
+    text = text.replace(",", "")
     if not text:
         return None
     try:

@@ -159,6 +159,37 @@ def test_the_check_places_nothing(shop: Shop, seller_a: User) -> None:
     assert "items.0.quantity" in errors
 
 
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("4.5", "4.5"),
+        ("4,5", "4.5"),  # the Arabic pages show decimals with a comma: typing what is shown means the same
+        ("652,00", "652.00"),
+        ("-1,5", "-1.5"),
+        ("1,250", "1250"),  # three digits after it: a thousands separator
+        ("1,250.50", "1250.50"),
+        ("12,345,678", "12345678"),
+        ("٤٫٥", "4.5"),  # Arabic-Indic digits and the Arabic decimal mark
+        (" ٦٥٢٫٠٠ ", "652.00"),
+        ("1٬250", "1250"),
+    ],
+)
+def test_numbers_are_read_as_typed_on_the_arabic_pages(typed: str, number: str) -> None:
+    assert drafts._dec(typed) == Decimal(number)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "abc", "4,5,6.1.2"])
+def test_what_is_not_a_number_is_none(typed: str) -> None:
+    assert drafts._dec(typed) is None
+
+
+def test_a_quantity_and_payment_typed_with_a_decimal_comma_place_what_was_meant(shop: Shop, seller_a: User) -> None:
+    payload = payload_for(shop, **{"items-1-quantity": "1,5", "payment_amount": "300,50"})
+    order = drafts.order_place_from_payload(actor=seller_a, payload=payload, draft=None)
+    assert [i.quantity for i in order.items.order_by("position")] == [Decimal(2), Decimal("1.5")]
+    assert order.paid == Decimal("300.50")
+
+
 def test_error_labels_name_the_row() -> None:
     with translation.override("en"):
         assert drafts.error_label("items.2.quantity") == "Item 3 · Quantity"

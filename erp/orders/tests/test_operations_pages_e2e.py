@@ -252,8 +252,8 @@ def place(people: People, shop: factories.Shop, order_type: str, lines: list[tup
     response = client.post(reverse("orders:entry_refresh"), {**data, "action": ""})  # what auto-save shows
     shown = re.search(r'id="total-total">([\d.,]+)<', response.content.decode())
     assert shown is not None
-    total = Decimal(shown.group(1).replace(",", "."))  # shown with the Arabic decimal comma, typed with a point
-    review = client.post(reverse("orders:entry_review"), forms(response.content)[0].data(payment_amount=str(total)))
+    total = Decimal(shown.group(1).replace(",", "."))  # shown with the Arabic decimal comma, typed as shown
+    review = client.post(reverse("orders:entry_review"), forms(response.content)[0].data(payment_amount=shown.group(1)))
     assert review.status_code == 200, review.content.decode()[:3000]
     confirm = find_form(review.content, reverse("orders:entry_place")).data()
 
