@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.roles import RoleKey
@@ -220,6 +221,8 @@ class Complaint(BaseModel):
             models.Index(fields=["assigned_to", "-id"], name="complaints_assignee_id"),
             models.Index(fields=["assigned_role", "-id"], name="complaints_role_id"),
             models.Index(fields=["created_by", "-id"], name="complaints_creator_id"),
+            # Search matches the number exactly (`number__iexact`) or the trigram-indexed search_text (migration 0002).
+            models.Index(Upper("number"), name="complaints_number_upper"),
             models.Index(
                 fields=["resolution_due"],
                 condition=Q(is_overdue=False, status__in=["new", "in_progress"]),

@@ -63,6 +63,71 @@ class PlanResult:
         return not self.seq_scans and not self.error
 
 
+def first_pk(model: Any, *, order: str = "pk", **filters: Any) -> str:
+    """The first primary key of `model` (in `order`, among rows matching `filters`) as a filter value, "" if none."""
+    pk = model._default_manager.filter(**filters).order_by(order).values_list("pk", flat=True).first()
+    return str(pk or "")
+
+
+def middle_pk(model: Any, **filters: Any) -> int:
+    """A primary key from the middle of the table: the start of a "next page" of a keyset ordered by -id."""
+    last = model._default_manager.filter(**filters).order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0) // 2
+
+
+def latest_value(model: Any, field: str, **filters: Any) -> str:
+    """`field` of the newest row (matching `filters`) as a filter value, "" if none."""
+    value = model._default_manager.filter(**filters).order_by("-pk").values_list(field, flat=True).first()
+    return str(value if value is not None else "")
+
+
+def middle_value(model: Any, field: str) -> str:
+    """`field` of a row from the middle of the table (a number or code a user types into the search box)."""
+    qs = model._default_manager.filter(pk__lte=middle_pk(model)).order_by("-pk").values_list(field, flat=True)
+    return str(qs.first() or "000")
+
+
+def local_days(
+    days: int, *, ago: int = 0, after: str = "created_after", before: str = "created_before"
+) -> dict[str, str]:
+    """A date-range filter of `days` days ending `ago` days before today, as a list's query string has it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    end = timezone.localdate() - timedelta(days=ago)
+    return {after: (end - timedelta(days=days)).isoformat(), before: end.isoformat()}
+
+
+def keyset_next(queryset: QuerySet[Any], order: tuple[str, ...], *, size: int) -> QuerySet[Any]:
+    """The page after the row in the middle of the table, as `erp.core.keyset.keyset_page` fetches it (its cursor
+    condition spelled out over `order`), sliced to `size` + 1 rows."""
+    from erp.core.keyset import _after, _key
+
+    model = queryset.model
+    row = model._default_manager.filter(pk__lte=middle_pk(model)).order_by("-pk").first()
+    qs = queryset.order_by(*order)
+    if row is not None:
+        qs = qs.filter(_after(order, _key(row, order), order[0].startswith("-")))
+    return qs[: size + 1]
+
+
+def matrix(
+    prefix: str,
+    filters: dict[str, Callable[[], dict[str, str]]],
+    orderings: dict[str, tuple[str, ...]],
+    build: Callable[[Callable[[], dict[str, str]], tuple[str, ...]], QueryBuilder],
+    *,
+    actor: str = SUPERUSER,
+) -> list[PlanCheck]:
+    """One check per filter and ordering a list offers: `build(filters, order)` returns the check's builder."""
+    return [
+        PlanCheck(f"{prefix}: {label}, ordering={key}", build(values, order), actor=actor)
+        for label, values in filters.items()
+        for key, order in orderings.items()
+    ]
+
+
 def collect_checks() -> list[PlanCheck]:
     """Every app's `erp/<app>/queryplans.py` CHECKS, in app order."""
     checks: list[PlanCheck] = []
@@ -198,16 +263,33 @@ def suggest_index(relation: str, filter_text: str, ordering: tuple[str, ...] = (
 
 
 SCAN_NODES = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
+# Nodes that hand rows up one at a time: a Limit above them stops the scan below after LIMIT rows. Joins stream
+# their outer side (the inner side of a hash join is read whole into the hash; a nested loop probes it per row).
+STREAMING = {"Subquery Scan", "Result", "Gather"}
+STREAMING_JOINS = {"Nested Loop", "Hash Join"}
+
+
+def bounded_scans(node: dict[str, Any], *, limited: bool = False) -> Iterator[int]:
+    """The ids of unfiltered sequential scans that a Limit stops early: they read LIMIT rows, not the table (the
+    export's capped count reads `... LIMIT n`; the first rows of a list without a WHERE or an ORDER BY)."""
+    kind = node.get("Node Type")
+    if kind == "Seq Scan" and limited and not node.get("Filter"):
+        yield id(node)
+    for child in node.get("Plans", ()):
+        streams = kind in STREAMING or (kind in STREAMING_JOINS and child.get("Parent Relationship") == "Outer")
+        yield from bounded_scans(child, limited=kind == "Limit" or (limited and streams))
 
 
 def check_plan(
     plan: dict[str, Any], *, min_rows: int, table: str = "", ordering: tuple[str, ...] = ()
 ) -> tuple[list[Finding], list[Finding], list[str]]:
     """Sequential scans of big tables (failures), index scans of big tables that filter rows one by one
-    (warnings: a selective value reads the table through the index) and small tables read sequentially (fine)."""
+    (warnings: a selective value reads the table through the index) and small tables read sequentially, or
+    unfiltered scans a Limit stops after its rows (fine)."""
     seq: list[Finding] = []
     filtered: list[Finding] = []
     small: list[str] = []
+    bounded = set(bounded_scans(plan))
     for node in walk(plan):
         kind = node.get("Node Type")
         if kind not in SCAN_NODES:
@@ -217,6 +299,9 @@ def check_plan(
         if kind != "Seq Scan" and not filt:
             continue
         rows = _estimated_rows(relation)
+        if id(node) in bounded:
+            small.append(f"{relation} (the first rows only: a LIMIT stops the scan)")
+            continue
         if rows <= min_rows:
             if kind == "Seq Scan":
                 small.append(f"{relation} (~{rows:,} rows)")

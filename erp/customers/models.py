@@ -145,6 +145,7 @@ class Customer(BaseModel):
             models.Index(fields=["created_by", "-id"], name="customers_creator_id_idx"),
             models.Index(fields=["customer_type", "-id"], name="customers_type_id_idx"),
             models.Index(fields=["status", "-id"], name="customers_status_id_idx"),
+            models.Index(fields=["name", "id"], name="customers_name_id_idx"),  # the list's "name" ordering
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="customers_credit_limit_gte_0"),

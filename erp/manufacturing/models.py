@@ -97,6 +97,13 @@ class FactoryOrder(BaseModel):
             models.Index(fields=["branch", "-id"], name="mfg_branch_id"),
             models.Index(fields=["expected_date", "id"], name="mfg_expected_id"),
             models.Index(fields=["order_type", "-id"], name="mfg_type_id"),
+            models.Index(fields=["status", "expected_date", "id"], name="mfg_status_expected"),
+            # The dashboard's urgent list: open orders, VIP first, earliest due first.
+            models.Index(
+                fields=["-is_vip", "expected_date", "id"],
+                condition=models.Q(status__in=["pending_approval", "pending", "in_progress", "rejected"]),
+                name="mfg_open_urgent",
+            ),
         ]
         constraints = [
             # One factory order per order, plus any number of modification orders.
@@ -175,6 +182,12 @@ class FactoryItem(models.Model):
         ordering = ["id"]
         verbose_name = _("factory item")
         verbose_name_plural = _("factory items")
+        indexes = [
+            # The receipt desk's latest receipts.
+            models.Index(
+                fields=["-received_at", "-id"], condition=models.Q(received_at__isnull=False), name="mfg_item_received"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -256,6 +256,17 @@ class Order(BaseModel):
             models.Index(fields=["created_by", "-id"], name="orders_creator_id"),
             models.Index(fields=["salesperson", "-id"], name="orders_salesperson_id"),
             models.Index(fields=["order_date", "-id"], name="orders_date_id"),
+            # The list's other orderings (keyset: the sort column, then id) and the filters that combine with a date
+            # or a status (docs/performance.md; checked by erp/orders/queryplans.py). Search: a trigram index on
+            # search_text (PostgreSQL, migration 0004).
+            models.Index(fields=["expected_delivery_date", "id"], name="orders_expected_id"),
+            models.Index(fields=["total", "id"], name="orders_total_id"),
+            models.Index(fields=["balance", "id"], name="orders_balance_id"),
+            models.Index(fields=["status", "order_date", "id"], name="orders_status_date"),
+            models.Index(fields=["branch", "order_date", "id"], name="orders_branch_date"),
+            models.Index(fields=["customer", "order_date", "id"], name="orders_customer_date"),
+            models.Index(fields=["salesperson", "status", "id"], name="orders_salesperson_status"),
+            models.Index(fields=["created_by", "status", "id"], name="orders_creator_status"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -513,6 +524,7 @@ class Payment(BaseModel):
         indexes = [
             models.Index(fields=["customer", "-id"], name="orders_payment_customer"),
             models.Index(fields=["order", "-id"], name="orders_payment_order"),
+            models.Index(fields=["method", "-id"], name="orders_payment_method"),
         ]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="orders_payment_non_zero")]
 
