@@ -7,7 +7,7 @@ from erp.core.dbindexes import trigram_index
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cutting", "0001_initial"),
+        ("cutting", "0002_cancelled_status"),
     ]
 
     operations = [
