@@ -8,14 +8,19 @@ Runs after the orders demo (app order). Filed by the system administrator (who s
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from erp.accounts.models import User
 from erp.complaints import services
-from erp.complaints.models import Complaint, ComplaintType, Holiday
-from erp.core.demodata import DemoContext
+from erp.complaints.models import Complaint, ComplaintType, ComplaintUpdate, CustomerEvaluation, Holiday
+from erp.core.demodata import DemoContext, Progress, bulk_insert, row
+from erp.core.models import Counter
 
-SIZES = {"small": 40, "medium": 200, "large": 1000}
+SIZES = {"small": 40, "medium": 40, "large": 40}  # through the services (the bulk below adds volume)
+# Above the small size, complaints in bulk on top: one per 50 orders (400 at medium, 20,000 at large).
+BULK_SHARE = 50
+BATCH = 5000
 TYPES = [
     # (code, Arabic, English, priority, response, resolution, escalation, department)
     ("", "عيب في القماش", "Fabric defect", "high", 4, 40, 24, "factory_manager"),
@@ -94,6 +99,107 @@ def _walk(complaint: Complaint, state: str, admin: Any, ctx: DemoContext) -> Non
         move(actor=admin, complaint=complaint, to="closed")
 
 
+def _bulk(ctx: DemoContext, admin: Any, types: list[ComplaintType]) -> int:
+    """Complaints on every 50th order, written like `complaint_create` writes them (numbers from the customers'
+    counters, which are advanced past them; SLA deadlines from the type's calendar; search text; the department
+    from the type), then moved on: started, resolved, or closed with the customer's evaluation, with their
+    timeline rows. COPY'd on PostgreSQL."""
+    from erp.orders.models import Order
+
+    calendars: dict[int, Any] = {}
+    calendar_of = {t.pk: services._type_calendar(t, calendars) for t in types}  # one query per type, not per row
+    orders = Order.objects.select_related("customer").only(
+        "pk", "customer__id", "customer__code", "customer__name", "customer__phone", "customer__branch"
+    )
+    total = Order.objects.count() // BULK_SHARE
+    ids = list(Order.objects.order_by("pk").values_list("pk", flat=True)[::BULK_SHARE][:total])
+    counters = dict(Counter.objects.filter(key__startswith="complaints.customer:").values_list("key", "value"))
+    progress = Progress(ctx.stdout, "complaints", len(ids))
+    now = timezone.now()
+    closed_states = ["new", "in_progress", "resolved", "pending_evaluation", "closed", "closed", "closed", "closed"]
+    made = 0
+    for start in range(0, len(ids), BATCH):
+        rows: list[Complaint] = []
+        for order in orders.filter(pk__in=ids[start : start + BATCH]).order_by("pk"):
+            customer = order.customer
+            key = f"complaints.customer:{customer.pk}"
+            counters[key] = counters.get(key, 0) + 1
+            kind = ctx.rng.choice(types)
+            filed = now - timedelta(days=ctx.rng.randint(0, 365), hours=ctx.rng.randint(0, 8))
+            state = ctx.rng.choice(closed_states)
+            complaint = row(
+                Complaint,
+                number=f"P{customer.code}-{counters[key]:03d}",
+                customer=customer,
+                branch_id=customer.branch_id,
+                related_order=order if ctx.rng.random() < 0.8 else None,
+                complaint_type=kind,
+                priority=kind.default_priority,
+                title=ctx.rng.choice(TITLES),
+                description="تم تسجيل الشكوى عن طريق الهاتف.",
+                assigned_to=kind.default_assignee,
+                assigned_role=kind.default_role,
+                assigned_branch_id=customer.branch_id
+                if kind.default_role in ("branch_manager", "salesperson")
+                else None,
+                status=state,
+                created_by=admin,
+                started_at=filed + timedelta(hours=2) if state != "new" else None,
+                resolved_at=filed + timedelta(days=1)
+                if state in ("resolved", "pending_evaluation", "closed")
+                else None,
+                closed_at=filed + timedelta(days=3) if state == "closed" else None,
+                resolution_note="تم التواصل مع العميل وحل المشكلة" if state != "new" and state != "in_progress" else "",
+                **services.sla_deadlines(complaint_type=kind, start=filed, calendar=calendar_of[kind.pk]),
+            )
+            complaint.search_text = services.complaint_search_text(complaint, customer)
+            complaint.created_at = complaint.updated_at = complaint.last_activity_at = filed
+            rows.append(complaint)
+        with transaction.atomic():
+            bulk_insert(rows)
+            updates = [
+                row(ComplaintUpdate, complaint=c, kind=ComplaintUpdate.Kind.CREATED, to_status="new", user=admin)
+                for c in rows
+            ]
+            updates += [
+                row(
+                    ComplaintUpdate,
+                    complaint=c,
+                    kind=ComplaintUpdate.Kind.STATUS,
+                    from_status="new",
+                    to_status=c.status,
+                    user=admin,
+                )
+                for c in rows
+                if c.status != "new"
+            ]
+            bulk_insert(updates)
+            bulk_insert(
+                row(
+                    CustomerEvaluation,
+                    complaint=c,
+                    overall=(rating := ctx.rng.choice([3, 4, 4, 5, 5])),
+                    response_speed=ctx.rng.randint(2, 5),
+                    solution_quality=rating,
+                    staff=ctx.rng.randint(3, 5),
+                    would_recommend=rating >= 4,
+                    recorded_by=admin,
+                )
+                for c in rows
+                if c.status == "closed"
+            )
+        made += len(rows)
+        progress.advance(len(rows))
+    Counter.objects.bulk_create(
+        [Counter(key=k, value=v) for k, v in counters.items()],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["value"],
+    )
+    return made
+
+
 def generate(ctx: DemoContext) -> None:
     from erp.orders.models import Order
 
@@ -128,9 +234,12 @@ def generate(ctx: DemoContext) -> None:
             now=filed,
         )
         _walk(complaint, state, admin, ctx)
+    bulk = _bulk(ctx, admin, types) if ctx.size != "small" else 0
     flagged = services.complaints_mark_overdue()
-    delays = services.complaints_create_delay_complaints()
+    # The delay job files one complaint per late open order through the service; above the small size that is
+    # thousands of service calls, so there it is left to its nightly schedule.
+    delays = services.complaints_create_delay_complaints() if ctx.size == "small" else []
     ctx.stdout.write(
-        f"complaints: {len(orders)} filed in every state, {flagged['overdue']} overdue, "
+        f"complaints: {len(orders)} filed in every state, {bulk} in bulk, {flagged['overdue']} overdue, "
         f"{flagged['escalated']} escalated automatically, {len(delays)} delay complaints"
     )

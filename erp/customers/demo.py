@@ -5,13 +5,14 @@ Egyptian names, addresses and mobile numbers, some inactive or blocked, corporat
 Customers are bulk-inserted; their codes `BRANCH-NNNN` are drawn in blocks and each branch's counter row is then set to
 the highest number used, so customers created afterwards through the service continue the sequence."""
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import transaction
 
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
-from erp.core.demodata import DemoContext, Progress
+from erp.core.demodata import DemoContext, Progress, bulk_insert, deferred_indexes, row
 from erp.core.models import Counter
 from erp.customers.models import ContactPerson, Customer, CustomerCategory, CustomerNote, CustomerType
 from erp.customers.services import customer_search_text
@@ -71,20 +72,21 @@ def generate(ctx: DemoContext) -> None:
     phones: set[str] = set()
     progress = Progress(ctx.stdout, "customers", total)
     weights = [t[6] for t in TYPES]
-    for branch, count in zip(branches, per_branch, strict=True):
-        key = f"customers.customer:{branch.pk}"
-        counter, _ = Counter.objects.get_or_create(key=key)
-        number = counter.value
-        for start in range(0, count, BATCH):
-            rows = []
-            for _ in range(min(BATCH, count - start)):
-                number += 1
-                code = ctx.rng.choices([t[0] for t in TYPES], weights)[0]
-                rows.append(_customer(ctx, branch, number, types[code], categories, sellers[branch.pk], phones))
-            created = Customer.objects.bulk_create(rows)
-            _contacts_and_notes(ctx, created)
-            progress.advance(len(created))
-        Counter.objects.filter(key=key).update(value=number)  # the next service-created customer continues here
+    with deferred_indexes(Customer, ContactPerson, CustomerNote) if ctx.size != "small" else nullcontext():
+        for branch, count in zip(branches, per_branch, strict=True):
+            key = f"customers.customer:{branch.pk}"
+            counter, _ = Counter.objects.get_or_create(key=key)
+            number = counter.value
+            for start in range(0, count, BATCH):
+                rows = []
+                for _ in range(min(BATCH, count - start)):
+                    number += 1
+                    code = ctx.rng.choices([t[0] for t in TYPES], weights)[0]
+                    rows.append(_customer(ctx, branch, number, types[code], categories, sellers[branch.pk], phones))
+                created = bulk_insert(rows)
+                _contacts_and_notes(ctx, created)
+                progress.advance(len(created))
+            Counter.objects.filter(key=key).update(value=number)  # the next service-created customer continues here
     ctx.stdout.write(f"customers: {Customer.objects.count()} customers in {len(branches)} branches")
 
 
@@ -166,7 +168,8 @@ def _customer(
     roll = rng.random()
     status = Customer.Status.BLOCKED if roll < 0.03 else Customer.Status.INACTIVE if roll < 0.09 else "active"
     seller = rng.choice(sellers) if sellers else None
-    customer = Customer(
+    customer = row(
+        Customer,
         code=f"{branch.code}-{number:04d}",
         name=name,
         branch=branch,
@@ -194,7 +197,8 @@ def _contacts_and_notes(ctx: DemoContext, customers: list[Customer]) -> None:
             for position in range(1, ctx.rng.randint(1, 3) + 1):
                 first, last = ctx.person_name()
                 contacts.append(
-                    ContactPerson(
+                    row(
+                        ContactPerson,
                         customer=customer,
                         name=f"{first} {last}",
                         title=ctx.rng.choice(TITLES),
@@ -204,6 +208,8 @@ def _contacts_and_notes(ctx: DemoContext, customers: list[Customer]) -> None:
                     )
                 )
         if ctx.rng.random() < 0.2:
-            notes.append(CustomerNote(customer=customer, text=ctx.rng.choice(NOTES), created_by=customer.created_by))
-    ContactPerson.objects.bulk_create(contacts, batch_size=BATCH)
-    CustomerNote.objects.bulk_create(notes, batch_size=BATCH)
+            notes.append(
+                row(CustomerNote, customer=customer, text=ctx.rng.choice(NOTES), created_by=customer.created_by)
+            )
+    bulk_insert(contacts)
+    bulk_insert(notes)

@@ -12,17 +12,17 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from erp.core.demodata import DemoContext, Progress
+from erp.core.demodata import DemoContext, Progress, bulk_insert, row
 from erp.core.exceptions import ApplicationError
 from erp.core.text import normalize_search
 from erp.cutting.models import CuttingEvent, CuttingItem, CuttingOrder, CuttingStatus
 from erp.orders.models import Order, OrderItem
 
 S = CuttingStatus
-BATCH = 1000  # orders per round trip: a few thousand item rows per bulk insert
-# Bulk orders given cutting orders, newest first: enough to fill the queues without tens of thousands of rows
-# (every row costs a deferred foreign-key check at commit).
-LIMITS = {"small": 5000, "medium": 3000, "large": 20000}
+BATCH = 5000  # orders per round trip: about ten thousand item rows per insert
+# Bulk orders given cutting orders, newest first: every open order with goods at every size (the small size has
+# fewer than this cap; at large about 500,000 orders, COPY'd on PostgreSQL, one transaction per batch).
+LIMITS = {"small": 5000, "medium": 1_000_000, "large": 10_000_000}
 OPEN = (Order.Status.PENDING_APPROVAL, Order.Status.PENDING, Order.Status.IN_PROGRESS, Order.Status.COMPLETED)
 CUTTERS = ["عم سيد", "أحمد القصاص", "محمود رجب"]
 RECEIVERS = ["مصنع التفصيل", "خط الإنتاج 1", "كريم المستلم"]
@@ -86,12 +86,22 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
     made = 0
     for chunk in _chunks(ids):
         with transaction.atomic():
-            items = list(
+            items: list[Any] = list(
                 OrderItem.objects.filter(order_id__in=chunk, warehouse__isnull=False)
                 .exclude(kind=OrderItem.Kind.SERVICE)
-                .select_related("order", "order__customer")
                 .order_by("order_id", "position", "id")
-            )
+                .values_list(
+                    "id",
+                    "order_id",
+                    "warehouse_id",
+                    "name",
+                    "code",
+                    "quantity",
+                    "order__number",
+                    "order__search_text",
+                    named=True,
+                )
+            )  # plain rows: a million model instances would cost minutes at the large size
             keys: dict[tuple[int, int], CuttingOrder] = {}
             per_order: dict[int, int] = {}
             for item in items:
@@ -99,15 +109,18 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
                 if key in keys:
                     continue
                 per_order[item.order_id] = per_order.get(item.order_id, 0) + 1
-                code = f"C-{item.order.number}-{per_order[item.order_id]}"
-                keys[key] = CuttingOrder(
+                code = f"C-{item.order__number}-{per_order[item.order_id]}"
+                keys[key] = row(
+                    CuttingOrder,
                     code=code,
                     order_id=item.order_id,
-                    warehouse_id=item.warehouse_id,  # type: ignore[misc]
-                    search_text=normalize_search(f"{code} {item.order.search_text}"),
+                    warehouse_id=item.warehouse_id,
+                    search_text=normalize_search(f"{code} {item.order__search_text}"),
                 )
-            cutting_orders = CuttingOrder.objects.bulk_create(keys.values())
-            states = {co.pk: ctx.rng.choice([S.PENDING, S.PENDING, S.IN_PROGRESS, S.REJECTED]) for co in cutting_orders}
+            for co in keys.values():  # the state each cutting order reaches (before its insert: no update after)
+                co.status = ctx.rng.choice([S.PENDING, S.PENDING, S.IN_PROGRESS, S.REJECTED])
+            cutting_orders = bulk_insert(keys.values())
+            states = {co.pk: co.status for co in cutting_orders}
             rows = []
             seen: set[int] = set()
             for item in items:
@@ -116,9 +129,10 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
                 status = state if co.pk not in seen else S.PENDING  # the first item carries the state
                 seen.add(co.pk)
                 rows.append(
-                    CuttingItem(
+                    row(
+                        CuttingItem,
                         cutting_order=co,
-                        order_item=item,
+                        order_item_id=item.id,
                         name=item.name,
                         code=item.code,
                         quantity=item.quantity,
@@ -126,15 +140,10 @@ def _bulk(ctx: DemoContext, admin: Any) -> int:
                         rejection_reason="غير متوفر بالمخزن (بيانات تجريبية)" if status == S.REJECTED else "",
                     )
                 )
-            CuttingItem.objects.bulk_create(rows)
-            for co in cutting_orders:
-                co.status = states[co.pk]
-            CuttingOrder.objects.bulk_update(cutting_orders, ["status"])
-            CuttingEvent.objects.bulk_create(
-                CuttingEvent(cutting_order=co, to_status=S.PENDING, user=admin) for co in cutting_orders
-            )
-            CuttingEvent.objects.bulk_create(
-                CuttingEvent(cutting_order=co, from_status=S.PENDING, to_status=co.status, user=admin)
+            bulk_insert(rows)
+            bulk_insert(row(CuttingEvent, cutting_order=co, to_status=S.PENDING, user=admin) for co in cutting_orders)
+            bulk_insert(
+                row(CuttingEvent, cutting_order=co, from_status=S.PENDING, to_status=co.status, user=admin)
                 for co in cutting_orders
                 if co.status != S.PENDING
             )

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from erp.accounts.models import User
 from erp.core.counters import counter_next
-from erp.core.demodata import DemoContext, Progress
+from erp.core.demodata import DemoContext, Progress, bulk_insert, row
 from erp.inspections.models import Inspection, InspectionEvent
 from erp.inspections.services import TECHNICIAN_ROLES, search_text
 from erp.orders.models import Order
 
-BATCH = 1000
+BATCH = 5000
 S = Inspection.Status
 OPEN = [S.PENDING, S.NOT_SCHEDULED, S.SCHEDULED, S.SCHEDULED, S.IN_PROGRESS, S.POSTPONED]
 REASONS: dict[str, str] = {S.POSTPONED: "العميل طلب التأجيل", S.CANCELLED: "ألغى العميل المعاينة"}
@@ -63,7 +63,8 @@ def _rows(
             day = today + timedelta(days=ctx.rng.randint(-20, 10))
         number = f"{order.number}-I"
         rows.append(
-            Inspection(
+            row(
+                Inspection,
                 number=number,
                 order=order,
                 customer=order.customer,
@@ -153,16 +154,14 @@ def generate(ctx: DemoContext) -> None:
             break
         last_pk = orders[-1].pk
         with transaction.atomic():
-            created = Inspection.objects.bulk_create(
-                _rows(ctx, orders, technicians, admin, made, today_visits, open_states)
-            )
-            InspectionEvent.objects.bulk_create(
+            created = bulk_insert(_rows(ctx, orders, technicians, admin, made, today_visits, open_states))
+            bulk_insert(
                 event
                 for i in created
                 for event in (
-                    [InspectionEvent(inspection=i, to_status=S.PENDING, user=admin)]
+                    [row(InspectionEvent, inspection=i, to_status=S.PENDING, user=admin)]
                     + (
-                        [InspectionEvent(inspection=i, from_status=S.PENDING, to_status=i.status, user=admin)]
+                        [row(InspectionEvent, inspection=i, from_status=S.PENDING, to_status=i.status, user=admin)]
                         if i.status != S.PENDING
                         else []
                     )

@@ -7,7 +7,7 @@ installation orders are moved to ready_install on behalf of the factory (`order_
 module does when its order is ready). Two ready orders are left unscheduled for the "to schedule" list.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,14 +15,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from erp.accounts.models import Branch, User
-from erp.core.demodata import DemoContext, Progress
+from erp.core.demodata import DemoContext, Progress, bulk_insert, row
+from erp.core.models import Counter
+from erp.core.text import normalize_search
 from erp.installations import services
-from erp.installations.models import Driver, Installation, Team, Technician, Vehicle, VehicleMission
+from erp.installations.models import (
+    Driver,
+    Installation,
+    InstallationEvent,
+    Team,
+    Technician,
+    Vehicle,
+    VehicleMission,
+)
 from erp.orders.handoffs import order_advance
 from erp.orders.models import Order
 
 S = Installation.Status
-SIZES = {"small": 10, "medium": 60, "large": 300}  # installations
+SIZES = {"small": 10, "medium": 40, "large": 40}  # installations through the services (every state)
+BATCH = 5000
+# The demo's bulk installation orders that the factory finished get their installation in bulk above the small
+# size (two in three installation orders: about 130,000 at large), in the state the order's status implies.
+BULK_STATES: dict[str, list[str]] = {
+    Order.Status.READY_INSTALL: [S.NEEDS_SCHEDULING, S.SCHEDULED, S.SCHEDULED, S.IN_INSTALLATION],
+    Order.Status.COMPLETED: [S.COMPLETED],
+    Order.Status.DELIVERED: [S.COMPLETED],
+}
 LEFT_TO_SCHEDULE = 2
 STATES = [
     S.NEEDS_SCHEDULING,
@@ -171,6 +189,98 @@ def _build(admin: User, order: Order, crew: services.Crew, state: str, day: Any)
     return inst
 
 
+def _bulk(ctx: DemoContext, admin: User, crews: list[services.Crew]) -> int:
+    """Installations for the bulk orders the factory finished, written like `installation_schedule` writes them
+    (number `<order>-T` with the order's installation counter at 1, search text, technicians, a created event and
+    a status event), COPY'd on PostgreSQL."""
+    orders = (
+        Order.objects.filter(order_type=Order.Type.INSTALLATION, status__in=list(BULK_STATES))
+        .exclude(installations__isnull=False)
+        .select_related("customer")
+        .only("pk", "number", "status", "customer__name", "customer__phone", "customer__address")
+        .order_by("pk")
+    )
+    total = orders.count()
+    progress = Progress(ctx.stdout, "installations", total)
+    today = timezone.localdate()
+    now = timezone.now()
+    through = Installation.technicians.through
+    made, last = 0, 0
+    while True:
+        batch = list(orders.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            break
+        last = batch[-1].pk
+        rows: list[Installation] = []
+        crew_of: list[services.Crew] = []
+        for order in batch:
+            state = ctx.rng.choice(BULK_STATES[order.status])
+            crew = ctx.rng.choice(crews)
+            scheduled = state != S.NEEDS_SCHEDULING
+            number = f"{order.number}-T"
+            address = order.customer.address
+            day = today + timedelta(days=ctx.rng.randint(-60, -1) if state == S.COMPLETED else ctx.rng.randint(-3, 14))
+            rows.append(
+                row(
+                    Installation,
+                    number=number,
+                    order=order,
+                    status=state,
+                    scheduled_date=day if scheduled else None,
+                    scheduled_time=time(ctx.rng.randint(9, 17), 0) if scheduled else None,
+                    team=crew.team if scheduled else None,
+                    driver=crew.driver if scheduled else None,
+                    vehicle=crew.vehicle if scheduled else None,
+                    address=address,
+                    windows_count=ctx.rng.randint(1, 10),
+                    debt_confirmed=False,
+                    completed_at=now - timedelta(days=ctx.rng.randint(1, 60)) if state == S.COMPLETED else None,
+                    receipt_number=f"ر-{order.pk}" if state == S.COMPLETED else "",
+                    created_by=admin,
+                    search_text=normalize_search(
+                        " ".join([number, order.number, order.customer.name, order.customer.phone, address or ""])
+                    ),
+                )
+            )
+            crew_of.append(crew)
+        with transaction.atomic():
+            bulk_insert(rows)
+            bulk_insert(
+                row(through, installation_id=inst.pk, technician_id=tech.pk)
+                for inst, crew in zip(rows, crew_of, strict=True)
+                if inst.status != S.NEEDS_SCHEDULING
+                for tech in crew.technicians[:2]
+            )
+            events = [
+                row(
+                    InstallationEvent,
+                    installation=inst,
+                    kind=InstallationEvent.Kind.CREATED,
+                    to_status=S.NEEDS_SCHEDULING,
+                    user=admin,
+                )
+                for inst in rows
+            ]
+            events += [
+                row(
+                    InstallationEvent,
+                    installation=inst,
+                    kind=InstallationEvent.Kind.STATUS,
+                    from_status=S.NEEDS_SCHEDULING,
+                    to_status=inst.status,
+                    user=admin,
+                )
+                for inst in rows
+                if inst.status != S.NEEDS_SCHEDULING
+            ]
+            bulk_insert(events)
+            # The next installation of these orders (after a cancellation) is -T2: their counters stand at 1.
+            bulk_insert(row(Counter, key=f"installations.installation:{inst.order_id}", value=1) for inst in rows)
+        made += len(rows)
+        progress.advance(len(rows))
+    return made
+
+
 @transaction.atomic
 def generate(ctx: DemoContext) -> None:
     if Team.objects.exists():
@@ -194,6 +304,8 @@ def generate(ctx: DemoContext) -> None:
         _build(admin, order, crews[n % len(crews)], state, today + timedelta(days=offset))
         made += 1
         progress.advance(1)
+    if ctx.size != "small":
+        made += _bulk(ctx, admin, crews)
     missions = VehicleMission.objects.count()
     ctx.stdout.write(
         f"installations: {len(crews)} teams, {Technician.objects.count()} technicians, {Driver.objects.count()} "

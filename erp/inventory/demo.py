@@ -1,6 +1,7 @@
 """A realistic catalogue: fabrics by the meter in several colours, accessories and services, stocked in warehouses."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -53,29 +54,10 @@ def generate(ctx: DemoContext) -> None:
     ]
     target_variants = SIZES.get(ctx.size, 40)
     fabric_leaves = [leaves[n] for n in CATEGORIES["أقمشة ستائر"]]
-    progress = Progress(ctx.stdout, "catalogue", target_variants)
-    made, n = 0, 0
-    while made < target_variants:
-        n += 1
-        leaf = ctx.rng.choice(fabric_leaves)
-        colours = ctx.rng.sample(COLOURS, ctx.rng.randint(2, 5))
-        price = Decimal(ctx.rng.randrange(80, 900, 5))
-        product = services.product_create(
-            code=f"F{n:05d}",
-            name=f"{leaf.name} {ctx.rng.choice(FABRIC_WORDS)} {n}",
-            category=leaf,
-            kind=Product.Kind.FABRIC,
-            unit=Product.Unit.METER,
-            material=ctx.rng.choice(["بوليستر", "قطن", "كتان", "حرير صناعي"]),
-            width_cm=Decimal(ctx.rng.choice([140, 280, 300])),
-            retail_price=price,
-            wholesale_price=(price * Decimal("0.8")).quantize(Decimal("1")),
-            minimum_stock=Decimal(20),
-            colours=colours,
-        )
-        made += len(colours)
-        progress.advance(len(colours))
-        _stock(ctx, product, warehouses)
+    if ctx.size == "small":
+        _fabrics_through_service(ctx, fabric_leaves, warehouses, target_variants)
+    else:
+        _fabrics_in_bulk(ctx, fabric_leaves, warehouses, target_variants)
     for i, (name, unit) in enumerate(ACCESSORIES, start=1):
         price = Decimal(ctx.rng.randrange(20, 400, 5))
         product = services.product_create(
@@ -105,6 +87,130 @@ def generate(ctx: DemoContext) -> None:
     generate_operations(ctx, warehouses)
     catalogue_demo.generate(ctx, warehouses)  # price history, a bulk price update, photos, a finished import
     ctx.stdout.write(f"inventory: {Product.objects.count()} products, {len(warehouses)} warehouses")
+
+
+def _fabric_fields(ctx: DemoContext, leaves: list[Any], n: int) -> dict[str, Any]:
+    leaf = ctx.rng.choice(leaves)
+    price = Decimal(ctx.rng.randrange(80, 900, 5))
+    return {
+        "code": f"F{n:05d}",
+        "name": f"{leaf.name} {ctx.rng.choice(FABRIC_WORDS)} {n}",
+        "category": leaf,
+        "kind": Product.Kind.FABRIC,
+        "unit": Product.Unit.METER,
+        "material": ctx.rng.choice(["بوليستر", "قطن", "كتان", "حرير صناعي"]),
+        "width_cm": Decimal(ctx.rng.choice([140, 280, 300])),
+        "retail_price": price,
+        "wholesale_price": (price * Decimal("0.8")).quantize(Decimal("1")),
+        "minimum_stock": Decimal(20),
+    }
+
+
+def _fabrics_through_service(ctx: DemoContext, leaves: list[Any], warehouses: list[Warehouse], target: int) -> None:
+    """The small size: every fabric through the catalogue service, opening stock through the stock service."""
+    progress = Progress(ctx.stdout, "catalogue", target)
+    made, n = 0, 0
+    while made < target:
+        n += 1
+        leaf = ctx.rng.choice(leaves)
+        colours = ctx.rng.sample(COLOURS, ctx.rng.randint(2, 5))
+        price = Decimal(ctx.rng.randrange(80, 900, 5))
+        product = services.product_create(
+            code=f"F{n:05d}",
+            name=f"{leaf.name} {ctx.rng.choice(FABRIC_WORDS)} {n}",
+            category=leaf,
+            kind=Product.Kind.FABRIC,
+            unit=Product.Unit.METER,
+            material=ctx.rng.choice(["بوليستر", "قطن", "كتان", "حرير صناعي"]),
+            width_cm=Decimal(ctx.rng.choice([140, 280, 300])),
+            retail_price=price,
+            wholesale_price=(price * Decimal("0.8")).quantize(Decimal("1")),
+            minimum_stock=Decimal(20),
+            colours=colours,
+        )
+        made += len(colours)
+        progress.advance(len(colours))
+        _stock(ctx, product, warehouses)
+
+
+def _fabrics_in_bulk(ctx: DemoContext, leaves: list[Any], warehouses: list[Warehouse], target: int) -> None:
+    """Medium and large: fabrics, their variants and a stock history in bulk (COPY on PostgreSQL), written the way
+    the services write them: codes normalised, the products' search text, the catalogue outbox, and per balance a
+    ledger (opening, purchases, sales, a count) whose running `balance_after` ends at the balance, so
+    `check_stock_ledger` holds."""
+    from erp.catalogue.sync import catalogue_mark_changed
+    from erp.core.demodata import bulk_insert, row
+    from erp.inventory.models import StockBalance, Variant
+
+    progress = Progress(ctx.stdout, "catalogue", target)
+    made, n = 0, 0
+    products: list[Product] = []
+    variants: list[Variant] = []
+    while made < target:
+        n += 1
+        colours = ctx.rng.sample(COLOURS, ctx.rng.randint(2, 5))
+        product = row(Product, **_fabric_fields(ctx, leaves, n))
+        product_variants = [
+            row(Variant, product=product, code=f"{product.code}-{suffix}", colour=colour) for suffix, colour in colours
+        ]
+        product.search_text = services._product_search_text(product, product_variants)
+        products.append(product)
+        variants.extend(product_variants)
+        made += len(colours)
+    bulk_insert(products)
+    for variant in variants:
+        variant.product_id = variant.product.pk
+    for start in range(0, len(variants), 5000):
+        bulk_insert(variants[start : start + 5000])
+        progress.advance(len(variants[start : start + 5000]))
+    catalogue_mark_changed(product_ids=[p.pk for p in products])
+    if not warehouses:
+        return
+    history = Progress(ctx.stdout, "stock movements", len(variants) * 2 * 8)
+    balances: list[StockBalance] = []
+    movements: list[StockMovement] = []
+    kinds, reasons = StockMovement.Kind, StockMovement.Reason
+
+    def flush() -> None:
+        bulk_insert(balances)
+        bulk_insert(movements)
+        history.advance(len(movements))
+        balances.clear()
+        movements.clear()
+
+    for variant in variants:
+        for wh in ctx.rng.sample(warehouses, min(len(warehouses), ctx.rng.randint(1, 3))):
+            quantity = Decimal(0)
+            steps = [(kinds.IN, reasons.OPENING, Decimal(ctx.rng.randrange(50, 400)))]
+            for _ in range(ctx.rng.randint(2, 12)):
+                if ctx.rng.random() < 0.35:
+                    steps.append((kinds.IN, reasons.PURCHASE, Decimal(ctx.rng.randrange(20, 200))))
+                else:
+                    steps.append((kinds.OUT, reasons.SALE, -Decimal(ctx.rng.choice(["1", "2.5", "3.75", "6", "10"]))))
+            if ctx.rng.random() < 0.1:
+                steps.append((kinds.ADJUSTMENT, reasons.COUNT, -Decimal(ctx.rng.randint(1, 3))))
+            for step, (kind, reason, delta) in enumerate(steps):
+                if quantity + delta < 0:
+                    continue
+                quantity += delta
+                movements.append(
+                    row(
+                        StockMovement,
+                        variant_id=variant.pk,
+                        warehouse_id=wh.pk,
+                        kind=kind,
+                        reason=reason,
+                        quantity=delta,
+                        balance_after=quantity,
+                        reference=f"{reason[:4].upper()}-{variant.pk}-{step}" if reason != reasons.OPENING else "",
+                        idempotency_key=f"demo-{reason}:{variant.pk}:{wh.pk}:{step}",
+                    )
+                )
+            balances.append(row(StockBalance, variant_id=variant.pk, warehouse_id=wh.pk, quantity=quantity))
+        if len(movements) >= 20000:
+            flush()
+    flush()
+    history.finish()
 
 
 def _transfers(ctx: DemoContext, warehouses: list[Warehouse]) -> None:

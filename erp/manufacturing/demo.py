@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from erp.accounts.models import Branch, User
-from erp.core.demodata import DemoContext
+from erp.core.demodata import DemoContext, Progress, bulk_insert, row
 from erp.core.exceptions import ApplicationError
 from erp.core.text import normalize_search
 from erp.manufacturing import services
@@ -24,7 +24,7 @@ from erp.orders.models import Order
 
 S = FactoryOrder.Status
 T = FactoryOrder.Type
-BATCH = 1000
+BATCH = 5000
 LINES = [("خط الستائر الأول", 30, 3), ("خط الستائر الثاني", 20, 2), ("خط الإكسسوارات", 40, 1)]
 # The factory state a bulk order's status implies, per factory type.
 FROM_ORDER: dict[str, str] = {
@@ -100,12 +100,14 @@ def _bulk(ctx: DemoContext, lines: list[ProductionLine], admin: User) -> int:
     )
     made = 0
     batch: list[FactoryOrder] = []
+    progress = Progress(ctx.stdout, "factory orders", orders.count())
 
     def flush() -> None:
-        created = FactoryOrder.objects.bulk_create(batch)
+        created = bulk_insert(batch)
         now = timezone.now()
-        FactoryItem.objects.bulk_create(
-            FactoryItem(
+        bulk_insert(
+            row(
+                FactoryItem,
                 factory_order=fo,
                 cut_reference=f"C-D{fo.pk}",
                 name="قماش ستارة",
@@ -118,6 +120,7 @@ def _bulk(ctx: DemoContext, lines: list[ProductionLine], admin: User) -> int:
             for fo in created
             if fo.status in (S.PENDING, S.IN_PROGRESS, S.READY_INSTALL, S.COMPLETED, S.DELIVERED)
         )
+        progress.advance(len(batch))
         batch.clear()
 
     for order in orders.iterator(chunk_size=BATCH):
@@ -129,7 +132,8 @@ def _bulk(ctx: DemoContext, lines: list[ProductionLine], admin: User) -> int:
             status = S.COMPLETED
         number = f"{order.number}-M"
         batch.append(
-            FactoryOrder(
+            row(
+                FactoryOrder,
                 number=number,
                 order_id=order.pk,
                 branch_id=order.branch_id,

@@ -7,6 +7,7 @@ own arithmetic, so `manage.py check_order_totals` passes on demo data. Bulk prod
 (only the service-placed ones do), so the stock ledger stays equal to the balances.
 """
 
+from contextlib import nullcontext
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from erp.accounts.models import User
 from erp.accounts.roles import RoleKey
-from erp.core.demodata import DemoContext, Progress
+from erp.core.demodata import DemoContext, Progress, bulk_insert, deferred_indexes, row
 from erp.core.models import Counter
 from erp.customers.models import Customer, CustomerType
 from erp.inventory.models import Product, StockBalance, Variant, Warehouse
@@ -35,8 +36,11 @@ from erp.orders.models import (
 )
 from erp.orders.transitions import order_transition
 
-SIZES = {"small": 60, "medium": 3000, "large": 30000}
+SIZES = {"small": 60, "medium": 20_000, "large": 1_000_000}
+# Items per bulk order: 1-4 at the small size (the tests' data), 1-5 above (3 on average: 3,000,000 at large).
+MAX_ITEMS = {"small": 4, "medium": 5, "large": 5}
 BATCH = 1000
+BIG_BATCH = 5000  # orders per transaction above the small size
 S = Order.Status
 T = Order.Type
 # A path through the lifecycle to each status, per type.
@@ -190,10 +194,33 @@ def _placed_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesp
     return made
 
 
+FINISHED = (S.COMPLETED, S.DELIVERED, S.CANCELLED, S.REJECTED)
+FINISHED_WEIGHTS: dict[str, int] = {S.COMPLETED: 40, S.DELIVERED: 45, S.CANCELLED: 10, S.REJECTED: 5}
+
+
+def _aged_status(ctx: DemoContext, order_type: str, age_days: int) -> str:
+    """Above the small size: a status the order's type can reach, finished for most orders older than a month
+    (as in a real company: the open work is the recent work), open or finished for recent ones."""
+    reachable = list(PATHS.get(order_type, PATHS[T.INSTALLATION]))
+    if order_type == T.INSPECTION:
+        reachable = [S.PENDING, S.IN_PROGRESS, S.COMPLETED, S.CANCELLED]
+    if age_days > 30 and ctx.rng.random() < 0.97:
+        done = [s for s in reachable if s in FINISHED]
+        return ctx.rng.choices(done, [FINISHED_WEIGHTS[s] for s in done])[0]
+    return ctx.rng.choice(reachable)
+
+
 def _bulk_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesperson]], total: int) -> int:
-    customers = list(Customer.objects.select_related("customer_type").order_by("pk")[:5000])
+    # Every customer above the small size (the first 5,000 there); only the fields an order copies.
+    customers = list(
+        Customer.objects.select_related("customer_type")
+        .only("pk", "code", "name", "phone", "phone2", "branch_id", "customer_type__pricing_type")
+        .order_by("pk")[: 5000 if ctx.size == "small" else None]
+    )
     variants = list(
-        Variant.objects.select_related("product").exclude(product__kind=Product.Kind.SERVICE).order_by("pk")[:500]
+        Variant.objects.select_related("product")
+        .exclude(product__kind=Product.Kind.SERVICE)
+        .order_by("pk")[: 500 if ctx.size == "small" else None]
     )
     # (Balance primary keys follow set order in the stock writer; order by codes so a seed reproduces the data.)
     warehouses = dict(
@@ -207,112 +234,143 @@ def _bulk_orders(ctx: DemoContext, admin: User, sellers: dict[int, list[Salesper
     for key, value in Counter.objects.filter(key__startswith="orders.contract:").values_list("key", "value"):
         contracts[int(key.rsplit(":", 1)[1])] = value
     statuses = list(S.values)
+    small = ctx.size == "small"
     types = list(T.values)
     today = timezone.localdate()
     conf = services.order_settings()
     progress = Progress(ctx.stdout, "orders", total)
+    items_progress = Progress(ctx.stdout, "order items", total * (MAX_ITEMS.get(ctx.size, 4) + 1) // 2)
+    max_items = MAX_ITEMS.get(ctx.size, 4)
+    batch = BATCH if ctx.size == "small" else BIG_BATCH
+    prices: dict[tuple[int, bool], Decimal] = {}
     done = 0
-    while done < total:
-        size = min(BATCH, total - done)
-        orders: list[Order] = []
-        lines: list[list[OrderItem]] = []
-        for _ in range(size):
-            customer = ctx.rng.choice(customers)
-            order_type = ctx.rng.choice(types)
-            next_number[customer.pk] += 1
-            contract = ""
-            if order_type in (T.INSTALLATION, T.TAILORING):
-                contracts[customer.pk] += 1
-                contract = f"c{contracts[customer.pk]}"
-            items = []
-            for position in range(1, ctx.rng.randint(1, 4) + 1):
-                variant = ctx.rng.choice(variants)
-                quantity = Decimal(ctx.rng.choice(["1", "2", "2.5", "3.75", "6", "10"]))
-                price = variant_price(variant, wholesale=customer.customer_type.pricing_type == "wholesale")
-                percent = Decimal(ctx.rng.choice([0, 0, 0, 5, 10]))
-                amounts = services.line_amounts(quantity, price, percent)
-                items.append(
-                    OrderItem(
-                        position=position,
-                        variant=variant,
-                        warehouse_id=warehouses.get(variant.pk),
-                        kind=variant.product.kind,
-                        name=variant.product.name,
-                        code=variant.code,
-                        quantity=quantity,
-                        unit_price=price,
-                        discount_percent=percent,
-                        gross=amounts.gross,
-                        discount_amount=amounts.discount,
-                        net=amounts.net,
+    big_tables = (Order, OrderItem, OrderInvoice, Payment, PaymentAllocation, OrderEvent, OrderHandoff)
+    with deferred_indexes(*big_tables) if not small else nullcontext():
+        while done < total:
+            size = min(batch, total - done)
+            orders: list[Order] = []
+            lines: list[list[OrderItem]] = []
+            for _ in range(size):
+                customer = ctx.rng.choice(customers)
+                order_type = ctx.rng.choice(types)
+                next_number[customer.pk] += 1
+                contract = ""
+                if order_type in (T.INSTALLATION, T.TAILORING):
+                    contracts[customer.pk] += 1
+                    contract = f"c{contracts[customer.pk]}"
+                items = []
+                wholesale = customer.customer_type.pricing_type == "wholesale"
+                for position in range(1, ctx.rng.randint(1, max_items) + 1):
+                    variant = ctx.rng.choice(variants)
+                    quantity = Decimal(ctx.rng.choice(["1", "2", "2.5", "3.75", "6", "10"]))
+                    price = prices.get((variant.pk, wholesale))
+                    if price is None:
+                        price = prices[(variant.pk, wholesale)] = variant_price(variant, wholesale=wholesale)
+                    percent = Decimal(ctx.rng.choice([0, 0, 0, 5, 10]))
+                    amounts = services.line_amounts(quantity, price, percent)
+                    items.append(
+                        row(
+                            OrderItem,
+                            position=position,
+                            variant=variant,
+                            warehouse_id=warehouses.get(variant.pk),
+                            kind=variant.product.kind,
+                            name=variant.product.name,
+                            code=variant.code,
+                            quantity=quantity,
+                            unit_price=price,
+                            discount_percent=percent,
+                            gross=amounts.gross,
+                            discount_amount=amounts.discount,
+                            net=amounts.net,
+                        )
                     )
+                totals = services.compute_totals(
+                    [services.LineAmounts(i.gross, i.discount_amount, i.net) for i in items],
+                    financial_addition=Decimal(ctx.rng.choice([0, 0, 50])),
                 )
-            totals = services.compute_totals(
-                [services.LineAmounts(i.gross, i.discount_amount, i.net) for i in items],
-                financial_addition=Decimal(ctx.rng.choice([0, 0, 50])),
-            )
-            day = today - timedelta(days=ctx.rng.randint(0, 365))
-            priority = Order.Priority.VIP if ctx.rng.random() < 0.1 else Order.Priority.NORMAL
-            paid = (totals.total * Decimal(ctx.rng.choice(["0.5", "0.5", "0.75", "1"]))).quantize(Decimal("0.01"))
-            number = f"{customer.code}-{next_number[customer.pk]:04d}"
-            order = Order(
-                number=number,
-                customer=customer,
-                branch_id=customer.branch_id,
-                salesperson=ctx.rng.choice(sellers.get(customer.branch_id) or [None]),
-                created_by=admin,
-                order_type=order_type,
-                priority=priority,
-                status=ctx.rng.choice(statuses),
-                order_date=day,
-                expected_delivery_date=day
-                + timedelta(days=conf.delivery_days_for(priority=priority, order_type=order_type)),
-                contract_number=contract,
-                invoice_numbers=f"B{number}" if order_type != T.INSPECTION else "",
-                subtotal=totals.subtotal,
-                items_discount=totals.items_discount,
-                financial_addition=totals.financial_addition,
-                total=totals.total,
-                paid=paid,
-                balance=totals.total - paid,
-            )
-            order.search_text = services.order_search_text(order, customer)
-            orders.append(order)
-            lines.append(items)
-        with transaction.atomic():
-            Order.objects.bulk_create(orders)
-            for order, items in zip(orders, lines, strict=True):
-                for item in items:
-                    item.order = order
-            OrderItem.objects.bulk_create([i for items in lines for i in items])
-            OrderInvoice.objects.bulk_create(
-                OrderInvoice(order=o, number=o.invoice_numbers, position=1) for o in orders if o.invoice_numbers
-            )
-            payments = Payment.objects.bulk_create(
-                Payment(customer=o.customer, order=o, amount=o.paid, payment_date=o.order_date, created_by=admin)
-                for o in orders
-                if o.paid
-            )
-            PaymentAllocation.objects.bulk_create(
-                PaymentAllocation(payment=p, order=p.order, amount=p.amount) for p in payments
-            )
-            OrderEvent.objects.bulk_create(
-                OrderEvent(
-                    order=o,
-                    kind=OrderEvent.Kind.CREATED,
-                    to_status=services.initial_status(o.order_type),
-                    user=admin,
-                    details={"number": o.number, "type": o.order_type, "total": str(o.total)},
+                day = today - timedelta(days=ctx.rng.randint(0, 365))
+                priority = Order.Priority.VIP if ctx.rng.random() < 0.1 else Order.Priority.NORMAL
+                paid = (totals.total * Decimal(ctx.rng.choice(["0.5", "0.5", "0.75", "1"]))).quantize(Decimal("0.01"))
+                number = f"{customer.code}-{next_number[customer.pk]:04d}"
+                order = row(
+                    Order,
+                    number=number,
+                    customer=customer,
+                    branch_id=customer.branch_id,
+                    salesperson=ctx.rng.choice(sellers.get(customer.branch_id) or [None]),
+                    created_by=admin,
+                    order_type=order_type,
+                    priority=priority,
+                    # (drawn here, after the salesperson: the small size keeps its random sequence)
+                    status=ctx.rng.choice(statuses) if small else _aged_status(ctx, order_type, (today - day).days),
+                    order_date=day,
+                    expected_delivery_date=day
+                    + timedelta(days=conf.delivery_days_for(priority=priority, order_type=order_type)),
+                    contract_number=contract,
+                    invoice_numbers=f"B{number}" if order_type != T.INSPECTION else "",
+                    subtotal=totals.subtotal,
+                    items_discount=totals.items_discount,
+                    financial_addition=totals.financial_addition,
+                    total=totals.total,
+                    paid=paid,
+                    balance=totals.total - paid,
                 )
-                for o in orders
-            )
-            OrderHandoff.objects.bulk_create(
-                OrderHandoff(order=o, kind=kind, status=OrderHandoff.Status.CONSUMED)
-                for o, items in zip(orders, lines, strict=True)
-                for kind in services.handoffs_for(o.order_type, items)
-            )
-        done += size
-        progress.advance(size)
+                order.search_text = services.order_search_text(order, customer)
+                orders.append(order)
+                lines.append(items)
+            with transaction.atomic():
+                bulk_insert(orders)
+                for order, items in zip(orders, lines, strict=True):
+                    for item in items:
+                        item.order = order
+                order_items = bulk_insert([i for items in lines for i in items])
+                bulk_insert(
+                    [
+                        row(OrderInvoice, order=o, number=o.invoice_numbers, position=1)
+                        for o in orders
+                        if o.invoice_numbers
+                    ]
+                )
+                payments = bulk_insert(
+                    [
+                        row(
+                            Payment,
+                            customer=o.customer,
+                            order=o,
+                            amount=o.paid,
+                            payment_date=o.order_date,
+                            created_by=admin,
+                        )
+                        for o in orders
+                        if o.paid
+                    ]
+                )
+                bulk_insert([row(PaymentAllocation, payment=p, order=p.order, amount=p.amount) for p in payments])
+                bulk_insert(
+                    [
+                        row(
+                            OrderEvent,
+                            order=o,
+                            kind=OrderEvent.Kind.CREATED,
+                            to_status=services.initial_status(o.order_type),
+                            user=admin,
+                            details={"number": o.number, "type": o.order_type, "total": str(o.total)},
+                        )
+                        for o in orders
+                    ]
+                )
+                bulk_insert(
+                    [
+                        row(OrderHandoff, order=o, kind=kind, status=OrderHandoff.Status.CONSUMED)
+                        for o, items in zip(orders, lines, strict=True)
+                        for kind in services.handoffs_for(o.order_type, items)
+                    ]
+                )
+            items_progress.advance(len(order_items))
+            done += size
+            progress.advance(size)
+        items_progress.finish()
     # The next service-placed order of each customer continues after the demo's numbers (one upsert per batch).
     rows = [Counter(key=f"orders.order:{pk}", value=v) for pk, v in next_number.items() if v]
     rows += [Counter(key=f"orders.contract:{pk}", value=v) for pk, v in contracts.items() if v]

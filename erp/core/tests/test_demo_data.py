@@ -67,7 +67,13 @@ def test_second_run_creates_nothing_twice() -> None:
     assert User.objects.count() == count
 
 
-def test_sizes_grow() -> None:
+def test_sizes_grow(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from erp.core.tests.test_demodata_copy import TINY
+
+    for module, volume in TINY.items():  # the apps' medium volumes (20,000 orders) are for benchmarks, not tests
+        monkeypatch.setitem(importlib.import_module(module).SIZES, "medium", volume)
     run(size="medium")
     assert Branch.objects.count() == 5
     assert User.objects.count() > 60
