@@ -32,6 +32,7 @@ def test_empty_and_too_large_files_are_refused() -> None:
     assert exc.value.code == "too_large"
 
 
+@pytest.mark.django_db  # closing a FileResponse sends request_finished, which checks the DB connection
 def test_private_files_live_outside_media_and_have_no_url(settings: object) -> None:
     from django.conf import settings as conf
 
