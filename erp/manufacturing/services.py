@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +107,11 @@ _ORDER_RANK: dict[str, int] = {
     Order.Status.DELIVERED: 5,
 }
 OPEN = (S.PENDING_APPROVAL, S.PENDING, S.IN_PROGRESS, S.REJECTED)
+
+
+def _detail_link(pk: int) -> str:
+    """The factory order page a notification links to."""
+    return reverse("manufacturing:order_detail", kwargs={"pk": pk})
 
 
 def _user(actor: Any) -> Any:
@@ -240,7 +246,7 @@ def factory_order_create_for(*, order: Order, actor: Any) -> FactoryOrder | None
         kind=Kind.FACTORY,
         event="factory_order_created",
         title=_("New factory order %(number)s awaits approval") % {"number": number},
-        link=f"/factory/orders/{factory_order.pk}/",
+        link=_detail_link(factory_order.pk),
         actor=actor,
         priority=Priority.HIGH if factory_order.is_vip else Priority.NORMAL,
         idempotency_key=f"factory:{factory_order.pk}:created",
@@ -341,7 +347,7 @@ def factory_order_transition(
             kind=Kind.FACTORY,
             event="factory_order_rejected",
             title=_("The factory rejected %(number)s: %(reason)s") % {"number": fo.number, "reason": reason},
-            link=f"/factory/orders/{fo.pk}/",
+            link=_detail_link(fo.pk),
             actor=user,
             users=[fo.order.created_by_id],
             branch=fo.branch_id,
@@ -354,7 +360,7 @@ def factory_order_transition(
             event=f"factory_order_{to}",
             title=_("Factory order %(number)s is %(status)s")
             % {"number": fo.number, "status": fo.get_status_display()},
-            link=f"/factory/orders/{fo.pk}/",
+            link=_detail_link(fo.pk),
             actor=user,
             users=[fo.order.created_by_id],
             branch=fo.branch_id,
@@ -410,7 +416,7 @@ def factory_order_reply(*, factory_order: FactoryOrder, user: Any, reply: str) -
         event="factory_rejection_replied",
         title=_("Reply to the rejection of %(number)s") % {"number": fo.number},
         body=reply,
-        link=f"/factory/orders/{fo.pk}/",
+        link=_detail_link(fo.pk),
         actor=user,
         idempotency_key=f"factory:{fo.pk}:reply:{event.pk}",
     )
@@ -633,7 +639,7 @@ def receive_modification_requested(
         kind=Kind.FACTORY,
         event="factory_modification_created",
         title=_("Modification order %(number)s") % {"number": number},
-        link=f"/factory/orders/{fo.pk}/",
+        link=_detail_link(fo.pk),
         actor=actor,
         priority=Priority.HIGH,
         idempotency_key=f"factory:{fo.pk}:created",
@@ -719,7 +725,7 @@ def receive_order_cancelled(*, order: Order, actor: Any, reason: str = "", **_kw
             kind=Kind.FACTORY,
             event="factory_order_cancelled",
             title=_("Factory order %(number)s is cancelled: %(reason)s") % {"number": fo.number, "reason": reason},
-            link=f"/factory/orders/{fo.pk}/",
+            link=_detail_link(fo.pk),
             actor=actor,
             users=[order.created_by_id],
             branch=fo.branch_id,
