@@ -1,4 +1,4 @@
-"""Print the queries-per-request table of BENCHMARKS.md from the URL budget test's JUnit XML.
+"""Print the queries-per-request and first-load tables of BENCHMARKS.md from the URL budget test's JUnit XML.
 
 FAST=1 bin/test erp/core/tests/test_url_budget.py --junitxml=out/urlbudget.xml
 .venv/bin/python tools/query_report.py out/urlbudget.xml
@@ -12,8 +12,13 @@ import xml.etree.ElementTree as ET  # noqa: S405 - our own test report, not untr
 CASE = re.compile(r"test_url_within_query_budget\[(?P<url>.*)-as-(?P<role>[a-z_]+)\]")
 
 
+def _span(values: list[int]) -> str:
+    return str(values[0]) if len(values) == 1 else f"{values[0]}–{values[-1]}"
+
+
 def main(path: str) -> None:
     rows: dict[str, list[tuple[str, list[int]]]] = {}
+    loads: dict[str, list[tuple[int, int]]] = {}  # URL -> (compressed bytes, requests) per role
     for case in ET.parse(path).iter("testcase"):  # noqa: S314
         match = CASE.match(case.get("name", ""))
         if not match:
@@ -22,14 +27,23 @@ def main(path: str) -> None:
             if prop.get("name") == "queries":
                 counts = ast.literal_eval(prop.get("value", "[]"))
                 rows.setdefault(match["url"], []).append((match["role"], counts))
+            elif prop.get("name") == "first_load":
+                loads.setdefault(match["url"], []).append(ast.literal_eval(prop.get("value", "(0, 0)")))
     out = sys.stdout
     out.write("| URL name (and query) | roles measured | queries at 10 rows | queries at 100 rows |\n")
     out.write("|---|---:|---:|---:|\n")
     for url, measured in sorted(rows.items()):
         small = sorted({c[0] for _, c in measured})
         large = sorted({c[1] for _, c in measured})
-        fmt = lambda v: str(v[0]) if len(v) == 1 else f"{v[0]}–{v[-1]}"  # noqa: E731
-        out.write(f"| `{url}` | {len(measured)} | {fmt(small)} | {fmt(large)} |\n")
+        out.write(f"| `{url}` | {len(measured)} | {_span(small)} | {_span(large)} |\n")
+    if not loads:
+        return
+    out.write("\n| page (URL name) | roles measured | requests | KB (HTML + assets, compressed) |\n")
+    out.write("|---|---:|---:|---:|\n")
+    for url, measured in sorted(loads.items()):
+        kb = sorted({round(b / 1024, 1) for b, _ in measured})
+        kb_text = f"{kb[0]:.1f}" if len(kb) == 1 else f"{kb[0]:.1f}–{kb[-1]:.1f}"
+        out.write(f"| `{url}` | {len(measured)} | {_span(sorted({r for _, r in measured}))} | {kb_text} |\n")
 
 
 if __name__ == "__main__":

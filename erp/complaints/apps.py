@@ -6,7 +6,10 @@ class ComplaintsConfig(AppConfig):
     label = "complaints"
 
     def ready(self) -> None:
-        from erp.complaints import scoping  # noqa: F401  (registers the "complaints" scope)
+        from erp.complaints import (
+            exports,  # noqa: F401  (registers the background export)
+            scoping,  # noqa: F401  (registers the "complaints" scope)
+        )
         from erp.complaints.sections import register_sections
 
         register_sections()

@@ -27,7 +27,7 @@ from erp.complaints.forms import (
 )
 from erp.complaints.models import Complaint, ComplaintAttachment, ComplaintType, Holiday
 from erp.core.exceptions import ApplicationError, NotFoundError
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.core.text import normalize_search
@@ -84,40 +84,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         security_event_record(
             kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "complaints"}
         )
-        return xlsx_response(
-            filename="complaints",
-            headers=[
-                _("Number"),
-                _("Customer"),
-                _("Branch"),
-                _("Type"),
-                _("Priority"),
-                _("Status"),
-                _("Assignee"),
-                _("Overdue"),
-                _("Escalation level"),
-                _("Filed"),
-                _("Resolution due"),
-                _("Resolved"),
-            ],
-            rows=(
-                [
-                    c.number,
-                    c.customer.name,
-                    c.branch.code,
-                    c.complaint_type.name_ar,
-                    c.get_priority_display(),
-                    c.get_status_display(),
-                    c.assigned_to.display_name if c.assigned_to else c.get_assigned_role_display(),
-                    _("Yes") if c.is_overdue else "",
-                    c.escalation_level,
-                    c.created_at,
-                    c.resolution_due,
-                    c.resolved_at,
-                ]
-                for c in qs.order_by("-id").iterator(chunk_size=1000)
-            ),
-        )
+        return export_response(request, kind="complaints", queryset=qs)
     page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"))
     return render(
         request,

@@ -194,7 +194,9 @@ class Probe:
             b"".join(response.streaming_content)
         elapsed = (time.perf_counter() - started) * 1000
         self.status = response.status_code
-        if response.status_code != self.case.spec.status and not self.error:
+        # An export over the background threshold answers with the redirect to its job's progress page.
+        expected = {self.case.spec.status, 302} if self.case.kind == "export" else {self.case.spec.status}
+        if response.status_code not in expected and not self.error:
             self.error = f"answered {response.status_code}, expected {self.case.spec.status}"
         return elapsed
 
@@ -247,6 +249,7 @@ def run(
     """Measure every case; with `confirm`, a URL over budget is timed again once and the second sample counts
     (a real regression misses twice; a burst of noise rarely does). The table shows the first p95 too."""
     ensure_measurable()
+    background_jobs_to_the_broker()
     budgets = BUDGETS_MS if budgets is None else budgets
     say = progress or (lambda message: None)
     world = world or world_from_demo()
@@ -273,6 +276,14 @@ def run(
         for probe in probes:
             probe.close()
     return [p.result(budgets) for p in probes]
+
+
+def background_jobs_to_the_broker() -> None:
+    """Send background jobs (a large export) to the broker as production does, instead of running them inside the
+    request (the test settings' eager mode): the benchmark times the request, and no worker consumes them."""
+    from config.celery import app
+
+    app.conf.task_always_eager = False
 
 
 def ensure_measurable() -> None:

@@ -2,7 +2,7 @@
 (erp/core/queryplans.py).
 
 The customers page reads keyset pages of PAGE_SIZE + 1 in one of `views.ORDERINGS`; the API reads cursor pages of
-PAGE_SIZE + 1 by -id (default) or code. Every list row carries `balance_due` (a correlated subquery over the
+PAGE_SIZE + 1 by -id (default), code or -code. Every list row carries `balance_due` (a correlated subquery over the
 customer's orders, served by the orders (customer, -id) index). Scoping (customers/scoping.py) filters by branch,
 creator or customer type for everyone but company-wide roles.
 """
@@ -45,7 +45,7 @@ CUSTOMER_FILTERS: dict[str, Filters] = {
     "branch + status": lambda: {"branch": _branch(), "status": Customer.Status.ACTIVE.value},
     "branch + search": lambda: {"branch": _branch(), "search": "منصور"},
 }
-API_ORDERINGS = {"code (API)": ("code",)}
+API_ORDERINGS = {"code (API)": ("code",), "-code (API)": ("-code",)}
 
 
 def _customers(filters: Filters, order: tuple[str, ...]) -> Callable[[Any], QuerySet[Customer]]:

@@ -7,7 +7,10 @@ class CuttingConfig(AppConfig):
 
     def ready(self) -> None:
         from erp.core import hooks
-        from erp.cutting import scoping  # noqa: F401  (registers the "cutting_orders" scope)
+        from erp.cutting import (
+            exports,  # noqa: F401  (registers the background export)
+            scoping,  # noqa: F401  (registers the "cutting_orders" scope)
+        )
         from erp.cutting.departments import department
         from erp.cutting.services import cutting_items_changed, cutting_order_cancelled, cutting_orders_create
         from erp.orders.departments import register_department

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from erp.accounts.access import access_for, require_perm
+from erp.accounts.models import SecurityEvent
+from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.cutting import selectors, services
@@ -42,36 +44,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
         qs = CuttingOrder.objects.none()
     if request.GET.get("export") == "xlsx":
         require_perm(request.user, "cutting.export_cutting")
-        return xlsx_response(
-            filename="cutting-orders",
-            headers=[
-                _("Code"),
-                _("Order"),
-                _("Customer"),
-                _("Order type"),
-                _("Warehouse"),
-                _("Status"),
-                _("Items"),
-                _("Cut"),
-                _("Created"),
-                _("Completed"),
-            ],
-            rows=(
-                (
-                    co.code,
-                    co.order.number,
-                    co.order.customer.name,
-                    co.order.get_order_type_display(),
-                    co.warehouse.name,
-                    co.get_status_display(),
-                    co.item_count,  # type: ignore[attr-defined]
-                    co.cut_count,  # type: ignore[attr-defined]
-                    co.created_at,
-                    co.completed_at,
-                )
-                for co in qs.order_by("-id").iterator(chunk_size=2000)
-            ),
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "cutting_orders"}
         )
+        return export_response(request, kind="cutting_orders", queryset=qs)
     page = keyset_page(qs, order=("-id",), cursor=request.GET.get("after"))
     return render(
         request,

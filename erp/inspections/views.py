@@ -18,7 +18,7 @@ from erp.accounts.models import SecurityEvent
 from erp.accounts.scoping import scope_for
 from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_response
 from erp.core.files import private_file_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
@@ -30,7 +30,6 @@ from erp.inspections.models import Inspection, InspectionFile
 from erp.inspections.roles import EXPORT, MANAGE, REQUEST, VIEW, WORK
 
 S = Inspection.Status
-EXPORT_LIMIT = 20000
 
 
 @login_required
@@ -67,42 +66,7 @@ def _xlsx(request: HttpRequest, inspections: Any) -> HttpResponse:
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "inspections"}
     )
-    rows = (
-        [
-            i.number,
-            i.order.number if i.order else "",
-            i.customer.code,
-            i.customer.name,
-            i.customer.phone,
-            i.branch.code,
-            i.get_status_display(),
-            i.get_result_display() if i.result else "",
-            i.scheduled_date,
-            i.scheduled_time.strftime("%H:%M") if i.scheduled_time else "",
-            i.technician.get_full_name() or i.technician.username if i.technician else "",
-            i.windows_count,
-            i.get_payment_status_display(),
-            i.created_at,
-        ]
-        for i in inspections.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=1000)
-    )
-    headers = [
-        _("Inspection number"),
-        _("Order number"),
-        _("Customer code"),
-        _("Customer"),
-        _("Phone"),
-        _("Branch"),
-        _("Status"),
-        _("Result"),
-        _("Date"),
-        _("Time"),
-        _("Technician"),
-        _("Windows"),
-        _("Payment"),
-        _("Created at"),
-    ]
-    return xlsx_response(filename="inspections", headers=headers, rows=rows)
+    return export_response(request, kind="inspections", queryset=inspections)
 
 
 @login_required

@@ -36,6 +36,7 @@ class InstallationsConfig(AppConfig):
     def ready(self) -> None:
         from erp.core import hooks
         from erp.installations import (
+            exports,  # noqa: F401  (registers the background export)
             scoping,  # noqa: F401  (registers the "installations" scopes)
             services,
         )

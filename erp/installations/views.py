@@ -26,7 +26,7 @@ from erp.accounts.models import Branch, SecurityEvent
 from erp.accounts.scoping import scope_for
 from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_response
 from erp.core.files import private_file_response
 from erp.core.filters import StyledFilterSet, filter_form
 from erp.core.keyset import keyset_page
@@ -45,7 +45,6 @@ from erp.installations.models import (
 
 VIEW = "installations.view_installations"
 MANAGE = services.MANAGE
-EXPORT_LIMIT = 20000
 S = Installation.Status
 
 
@@ -202,44 +201,7 @@ def _installations_xlsx(request: HttpRequest, installations: QuerySet[Installati
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "installations"}
     )
-    rows = (
-        [
-            i.number,
-            i.order.number,
-            i.order.customer.name,
-            i.order.customer.phone,
-            i.order.branch.code,
-            i.get_status_display(),
-            i.scheduled_date,
-            i.scheduled_time.strftime("%H:%M") if i.scheduled_time else "",
-            i.team.name if i.team else "",
-            i.driver.name if i.driver else "",
-            i.vehicle.plate if i.vehicle else "",
-            i.address,
-            i.get_location_type_display(),
-            i.windows_count,
-            i.order.balance,
-        ]
-        for i in installations.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=1000)
-    )
-    headers = [
-        _("Installation number"),
-        _("Order number"),
-        _("Customer"),
-        _("Phone"),
-        _("Branch"),
-        _("Status"),
-        _("Date"),
-        _("Time"),
-        _("Team"),
-        _("Driver"),
-        _("Vehicle"),
-        _("Address"),
-        _("Location type"),
-        _("Windows"),
-        _("Balance"),
-    ]
-    return xlsx_response(filename="installations", headers=headers, rows=rows)
+    return export_response(request, kind="installations", queryset=installations)
 
 
 @login_required

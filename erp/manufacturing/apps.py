@@ -7,7 +7,12 @@ class ManufacturingConfig(AppConfig):
 
     def ready(self) -> None:
         from erp.core import hooks
-        from erp.manufacturing import departments, scoping, services  # noqa: F401  (scoping registers its scope)
+        from erp.manufacturing import (  # noqa: F401  (scoping registers its scope)
+            departments,
+            exports,  # noqa: F401  (registers the background export)
+            scoping,
+            services,
+        )
 
         hooks.register("handoff.factory_order_needed", services.receive_factory_order_needed)
         hooks.register("cutting.item_done", services.receive_cut_item_done)

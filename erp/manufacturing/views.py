@@ -16,7 +16,7 @@ from erp.accounts.access import access_for, require_perm
 from erp.accounts.models import Branch, SecurityEvent
 from erp.accounts.services import security_event_record
 from erp.core.exceptions import ApplicationError
-from erp.core.exports import xlsx_response
+from erp.core.exportjobs import export_params, export_response
 from erp.core.filters import filter_form
 from erp.core.keyset import keyset_page
 from erp.manufacturing import selectors, services
@@ -25,7 +25,6 @@ from erp.manufacturing.forms import LineChangeForm, ProductionLineForm, ReceiptF
 from erp.manufacturing.models import FactoryItem, FactoryOrder, ProductionLine
 
 VIEW = "manufacturing.view_factory_orders"
-EXPORT_LIMIT = 20000
 S = FactoryOrder.Status
 
 
@@ -50,7 +49,7 @@ def _list(request: HttpRequest, data: Any, *, template: str, title: str) -> Http
     access = access_for(request.user)
     if request.GET.get("export") == "xlsx":
         require_perm(request.user, "manufacturing.export_factory_orders")
-        return _xlsx(request, orders)
+        return _xlsx(request, orders, data)
     ordering = request.GET.get("ordering", "-id")
     page = keyset_page(
         orders, order=selectors.SORTS.get(ordering, selectors.SORTS["-id"]), cursor=request.GET.get("after")
@@ -89,42 +88,11 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return _list(request, data, template="manufacturing/order_list.html", title=_("Awaiting factory approval"))
 
 
-def _xlsx(request: HttpRequest, orders: Any) -> HttpResponse:
+def _xlsx(request: HttpRequest, orders: Any, data: Any) -> HttpResponse:
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT, user=request.user, request=request, detail={"what": "factory_orders"}
     )
-    rows = (
-        [
-            fo.number,
-            fo.order.number,
-            fo.order.customer.name,
-            fo.get_order_type_display(),
-            fo.get_status_display(),
-            fo.branch.code,
-            fo.line.name if fo.line else "",
-            "VIP" if fo.is_vip else "",
-            fo.expected_date,
-            fo.created_at,
-            fo.delivery_permit,
-            fo.delivery_recipient,
-        ]
-        for fo in orders.order_by("-id")[:EXPORT_LIMIT].iterator(chunk_size=1000)
-    )
-    headers = [
-        _("Number"),
-        _("Order number"),
-        _("Customer"),
-        _("Type"),
-        _("Status"),
-        _("Branch"),
-        _("Production line"),
-        _("Priority"),
-        _("Expected date"),
-        _("Created"),
-        _("Delivery permit"),
-        _("Recipient"),
-    ]
-    return xlsx_response(filename="factory-orders", headers=headers, rows=rows)
+    return export_response(request, kind="factory_orders", queryset=orders, params=export_params(data))
 
 
 def _detail(request: HttpRequest, pk: int, *, template: str = "manufacturing/order_detail.html") -> HttpResponse:

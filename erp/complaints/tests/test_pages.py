@@ -14,6 +14,7 @@ from erp.accounts.roles import RoleKey
 from erp.complaints import services
 from erp.complaints.models import BusinessCalendar, Complaint, ComplaintType, Holiday
 from erp.complaints.tests import factories as f
+from erp.core.testing.exportcheck import export_job_matches_immediate
 
 pytestmark = pytest.mark.django_db
 R = RoleKey
@@ -160,3 +161,13 @@ def test_dashboard_export_and_customer_section(world: dict[str, Any]) -> None:
     assert login(world["seller"]).get(reverse("complaints:complaint_list"), {"export": "xlsx"}).status_code == 403
     customer_page = login(world["seller"]).get(reverse("customers:customer_detail", args=[world["customer"].code]))
     assert complaint.number in customer_page.content.decode()
+
+
+def test_large_export_is_a_background_job_keeping_the_filters(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    urgent = [f.complaint(actor=world["seller"], customer=world["customer"], priority="urgent") for _n in range(2)]
+    f.complaint(actor=world["seller"], customer=world["customer"])
+    url = reverse("complaints:complaint_list") + "?export=xlsx&priority=urgent"
+    rows = export_job_matches_immediate(login(world["manager"]), url, django_capture_on_commit_callbacks)
+    assert {r[0] for r in rows[1:]} == {c.number for c in urgent}

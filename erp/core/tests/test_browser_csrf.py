@@ -9,48 +9,24 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Page, Route
 
 from erp.accounts.models import User
-
-CHROMIUM = "/usr/bin/chromium"
-# The flags this machine needs: no sandbox as root, and no background traffic to hosts the closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from erp.core.testing.browser import logged_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def page(live_server: Any, make_user: Any) -> Iterator[Page]:
-    """A logged-in tab on the password page. Playwright's sync API runs an event loop in this thread, which Django
-    refuses to share with database calls: so everything touching the database happens before it starts, and it
-    stops before the database is flushed."""
+    """A logged-in tab on the password page."""
     user: User = make_user()
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ar")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        tab = context.new_page()
+    with logged_in_page(live_server.url, user) as tab:
         # "load": the bundled app.js (htmx and the CSRF hook) has run. (A wait_for_function predicate would be
         # refused by our own CSP, which allows no eval.)
         tab.goto(f"{live_server.url}/accounts/password/", wait_until="load")
         assert tab.evaluate("() => typeof window.htmx") == "object"
         yield tab
-        browser.close()
 
 
 def htmx_post(page: Page) -> int:

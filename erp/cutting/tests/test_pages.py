@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from erp.accounts.roles import RoleKey
+from erp.core.testing.exportcheck import export_job_matches_immediate
 from erp.cutting.models import CuttingStatus
 from erp.cutting.tests.helpers import cutting_of, items_of, tailoring
 from erp.inventory.models import StockMovement
@@ -155,3 +156,13 @@ def test_the_order_page_shows_the_cutting_status(shop: Any, seller: Any, keeper:
     rows = {r["key"]: r for r in department_rows(order_get_for_user(actor=seller, pk=order.pk))}
     assert rows["cutting"]["status"] == S.IN_PROGRESS
     assert rows["cutting"]["url"] == reverse("cutting:order_detail", args=[cutting_of(order)[0].pk])
+
+
+def test_large_export_is_a_background_job_with_the_same_rows(
+    shop: Any, seller: Any, boss: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    orders = [tailoring(shop, seller) for _n in range(2)]
+    codes = {co.code for order in orders for co in cutting_of(order)}
+    url = reverse("cutting:order_list") + "?export=xlsx&status=pending"
+    rows = export_job_matches_immediate(client_for(boss), url, django_capture_on_commit_callbacks)
+    assert {r[0] for r in rows[1:]} == codes

@@ -9,6 +9,7 @@ from django.test import Client
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
 from erp.accounts.scoping import scope_for
+from erp.core.testing.exportcheck import export_job_matches_immediate
 from erp.customers.tests import factories as customer_factories
 from erp.inspections.models import Inspection
 from erp.inspections.tests import factories
@@ -147,3 +148,12 @@ def test_a_branch_manager_cannot_move_an_inspection(world: dict[str, Any]) -> No
     assert response.status_code == 403
     world["a"].refresh_from_db()
     assert world["a"].status == "scheduled"
+
+
+def test_large_export_is_a_background_job_holding_only_the_scope(
+    world: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    client.force_login(world["users"]["branch_a"])
+    rows = export_job_matches_immediate(client, "/inspections/?export=xlsx", django_capture_on_commit_callbacks)
+    assert {r[0] for r in rows[1:]} == {world["a"].number, world["a2"].number}

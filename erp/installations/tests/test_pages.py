@@ -3,6 +3,7 @@ exports, private receipts, the team's day, resources, and who may open what."""
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
+from erp.core.testing.exportcheck import export_job_matches_immediate
 from erp.core.text import normalize_search
 from erp.installations.models import Installation, Team, Vehicle
 from erp.installations.tests import factories
@@ -214,3 +216,12 @@ def test_salespeople_see_but_do_not_act(shop: order_factories.Shop, installer: U
     assert client.get(reverse("installations:team_day")).status_code == 403
     inst.refresh_from_db()
     assert inst.status == S.COMPLETED
+
+
+def test_large_export_is_a_background_job_with_the_same_rows(
+    shop: order_factories.Shop, installer: User, seller_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    rows = factories.bulk_installations(shop, seller_a, 3)
+    url = reverse("installations:installation_list") + "?export=xlsx&ordering=-id"
+    exported = export_job_matches_immediate(login(installer), url, django_capture_on_commit_callbacks)
+    assert [r[0] for r in exported[1:]] == [i.number for i in sorted(rows, key=lambda i: -i.pk)]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from erp.accounts.models import User
+from erp.core.testing.exportcheck import export_job_matches_immediate
 from erp.manufacturing.models import FactoryItem, FactoryOrder, ProductionLine
 from erp.manufacturing.tests import factories
 from erp.orders.models import Order
@@ -211,3 +212,13 @@ def test_demo_builds_every_factory_state() -> None:
     assert set(FactoryOrder.objects.values_list("status", flat=True)) == set(S.values)
     assert FactoryOrder.objects.filter(order_type="modification").exists()
     assert not FactoryOrder.objects.filter(line__isnull=True).exists()
+
+
+def test_approval_queue_export_as_a_background_job_keeps_the_queue(
+    shop: Any, boss: User, line_a: ProductionLine, django_capture_on_commit_callbacks: Any
+) -> None:
+    pending = factories.bulk_factory_orders(shop, boss, 2, status=S.PENDING_APPROVAL, line=line_a)
+    factories.bulk_factory_orders(shop, boss, 1, status=S.IN_PROGRESS, line=line_a)
+    url = reverse("manufacturing:approval_queue") + "?export=xlsx"
+    rows = export_job_matches_immediate(web(boss), url, django_capture_on_commit_callbacks)
+    assert {r[0] for r in rows[1:]} == {fo.number for fo in pending}

@@ -6,12 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from erp.accounts.models import User
-from erp.core.tests.test_browser_csrf import CHROMIUM, CHROMIUM_ARGS
+from erp.core.testing.browser import logged_in_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BELL = "/notifications/bell/"
@@ -21,14 +19,7 @@ BELL = "/notifications/bell/"
 def tab(live_server: Any, make_user: Any) -> Iterator[tuple[Page, list[dict[str, Any]]]]:
     """A logged-in tab with a fake clock, and the log of its bell requests (headers and answers)."""
     user: User = make_user()
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ar")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        page = context.new_page()
+    with logged_in_page(live_server.url, user) as page:
         page.clock.install()
         log: list[dict[str, Any]] = []
         page.on(
@@ -41,7 +32,6 @@ def tab(live_server: Any, make_user: Any) -> Iterator[tuple[Page, list[dict[str,
         )
         page.goto(f"{live_server.url}/accounts/password/", wait_until="load")
         yield page, log
-        browser.close()
 
 
 def _settle(page: Page, log: list[dict[str, Any]], count: int) -> None:

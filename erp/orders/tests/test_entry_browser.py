@@ -7,12 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from erp.accounts.models import User
-from erp.core.tests.test_browser_csrf import CHROMIUM, CHROMIUM_ARGS
+from erp.core.testing.browser import logged_in_page
 from erp.customers.models import Customer
 from erp.orders.models import Order, OrderDraft
 from erp.orders.tests.factories import Shop
@@ -47,16 +45,9 @@ def test_a_salesperson_places_an_order_with_the_keyboard(live_server: Any, shop:
     first, second = shop.fabrics[0], shop.fabrics[1]
     first.barcode = "6220000000017"
     first.save(update_fields=["barcode"])
-    client = Client()
-    client.force_login(seller_a)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
     name = shop.customer.name
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="ar")
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
-        page = context.new_page()
+    with logged_in_page(live_server.url, seller_a) as page:
         page.goto(f"{live_server.url}/orders/new/", wait_until="load")
         wait_focus(page, "customer_q")
         page.keyboard.type(name)
@@ -99,7 +90,6 @@ def test_a_salesperson_places_an_order_with_the_keyboard(live_server: Any, shop:
         with page.expect_navigation():
             page.keyboard.press("Enter")
         final_url = page.url
-        browser.close()
 
     order = Order.objects.get()
     assert final_url.endswith(f"/orders/{order.pk}/")
