@@ -1,7 +1,7 @@
 """Print the queries-per-request and first-load tables of BENCHMARKS.md from the URL budget test's JUnit XML.
 
-FAST=1 bin/test erp/core/tests/test_url_budget.py --junitxml=out/urlbudget.xml
-.venv/bin/python tools/query_report.py out/urlbudget.xml
+FAST=1 bin/test erp/core/tests/test_url_budget.py     # or any bin/test run: it writes out/pytest.xml
+.venv/bin/python tools/query_report.py out/pytest.xml
 """
 
 import ast
@@ -40,10 +40,10 @@ def main(path: str) -> None:
         return
     out.write("\n| page (URL name) | roles measured | requests | KB (HTML + assets, compressed) |\n")
     out.write("|---|---:|---:|---:|\n")
-    for url, measured in sorted(loads.items()):
-        kb = sorted({round(b / 1024, 1) for b, _ in measured})
+    for url, loaded in sorted(loads.items()):
+        kb = sorted({round(b / 1024, 1) for b, _ in loaded})
         kb_text = f"{kb[0]:.1f}" if len(kb) == 1 else f"{kb[0]:.1f}–{kb[-1]:.1f}"
-        out.write(f"| `{url}` | {len(measured)} | {_span(sorted({r for _, r in measured}))} | {kb_text} |\n")
+        out.write(f"| `{url}` | {len(loaded)} | {_span(sorted({r for _, r in loaded}))} | {kb_text} |\n")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,11 @@ permissions to `ROLE_PERMISSIONS` and their sections to `SECTIONS`.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import models
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -156,6 +159,16 @@ class Section:
     url_name: str
     icon: str
     permission: str
+
+    @property
+    def url(self) -> str:
+        """The entry's path, reversed once per process (the menu is on every page: ~40 reversals a request)."""
+        return _reversed(self.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=256)
+def _reversed(url_name: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(url_name, urlconf=urlconf)
 
 
 SECTIONS: list[Section] = [

@@ -218,6 +218,7 @@ class Complaint(BaseModel):
             models.Index(fields=["branch", "-id"], name="complaints_branch_id"),
             models.Index(fields=["customer", "-id"], name="complaints_customer_id"),
             models.Index(fields=["status", "-id"], name="complaints_status_id"),
+            models.Index(fields=["priority", "-id"], name="complaints_priority_id"),  # the list's priority filter
             models.Index(fields=["assigned_to", "-id"], name="complaints_assignee_id"),
             models.Index(fields=["assigned_role", "-id"], name="complaints_role_id"),
             models.Index(fields=["created_by", "-id"], name="complaints_creator_id"),

@@ -81,6 +81,7 @@ class Inspection(BaseModel):
         indexes = [
             models.Index(fields=["branch", "-id"], name="insp_branch_id"),
             models.Index(fields=["status", "-id"], name="insp_status_id"),
+            models.Index(fields=["result", "-id"], name="insp_result_id"),  # the list's result filter
             models.Index(fields=["technician", "scheduled_date", "scheduled_time"], name="insp_tech_day"),
             models.Index(fields=["scheduled_date", "-id"], name="insp_date_id"),
             models.Index(fields=["order", "-id"], name="insp_order_id"),

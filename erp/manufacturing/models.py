@@ -187,6 +187,8 @@ class FactoryItem(models.Model):
             models.Index(
                 fields=["-received_at", "-id"], condition=models.Q(received_at__isnull=False), name="mfg_item_received"
             ),
+            # The receipt desk's items still to receive, oldest first: a small part of a large table.
+            models.Index(fields=["id"], condition=models.Q(received_at__isnull=True), name="mfg_item_waiting"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -52,9 +53,19 @@ def factory_events(*, factory_order: FactoryOrder) -> QuerySet[FactoryEvent]:
 
 
 def line_list() -> QuerySet[ProductionLine]:
-    """Lines with their open load and routes (two queries when evaluated)."""
+    """Lines with their open load and routes (two queries when evaluated).
+
+    The open load is a correlated count per line on the (line, status) index: a join of every factory order with a
+    filtered COUNT read all of them (600,000 at the large size, 600 ms)."""
+    open_orders = (
+        FactoryOrder.objects.filter(line=OuterRef("pk"), status__in=OPEN)
+        .order_by()
+        .values("line")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
-        ProductionLine.objects.annotate(open_orders=Count("orders", filter=Q(orders__status__in=OPEN)))
+        ProductionLine.objects.annotate(open_orders=Coalesce(Subquery(open_orders), 0))
         .prefetch_related("routes__branch")
         .order_by("-priority", "id")
     )

@@ -21,6 +21,8 @@ def own(access: AccessProfile) -> Q:
     it a walk of the primary key filtering every order."""
     from erp.orders.models import Salesperson
 
+    if access.user_id is None:
+        return Q(pk__in=[])
     salesperson = Salesperson.objects.filter(user_id=access.user_id).values("pk")[:1]
     return Q(created_by_id=access.user_id) | Q(salesperson_id=Subquery(salesperson))
 

@@ -2,10 +2,10 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from erp.accounts.models import Branch, SecurityEvent, User
-from erp.accounts.roles import RoleKey
+from erp.accounts.roles import SECTIONS, RoleKey
 from erp.accounts.tests.factories import DEFAULT_PASSWORD, BranchFactory, bulk_users
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,19 @@ def test_menu_shows_only_allowed_sections(client: Client, seller_a: User, manage
     assert reverse("accounts:user_list") in body and reverse("accounts:security_event_list") not in body
     body = login(Client(), admin_user).get("/").content.decode()
     assert reverse("accounts:security_event_list") in body
+
+
+def test_menu_links_are_reversed_once_and_follow_the_script_prefix(admin_user: User) -> None:
+    users = next(s for s in SECTIONS if s.key == "users")
+    assert users.url == reverse("accounts:user_list") == "/accounts/users/"
+    set_script_prefix("/erp/")
+    try:
+        assert users.url == "/erp/accounts/users/"
+    finally:
+        set_script_prefix("/")
+    assert users.url == "/accounts/users/"
+    page = login(Client(), admin_user).get("/accounts/users/").content.decode()
+    assert 'class="nav-link active" aria-current="page" href="/accounts/users/"' in page
 
 
 def test_salesperson_gets_403_on_user_management(client: Client, seller_a: User) -> None:

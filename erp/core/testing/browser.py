@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from playwright.sync_api import Page, sync_playwright
+
+from erp.accounts.models import User
 
 CHROMIUM = "/usr/bin/chromium"
 # The flags this machine needs: no sandbox as root, and no background traffic to hosts the closed network refuses.
@@ -27,7 +28,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def session_cookie(user: AbstractBaseUser) -> str:
+def session_cookie(user: User) -> str:
     """The value of a session cookie logged in as `user` (made through Django's test client)."""
     client = Client()
     client.force_login(user)
@@ -35,7 +36,7 @@ def session_cookie(user: AbstractBaseUser) -> str:
 
 
 @contextmanager
-def logged_in_page(base_url: str, user: AbstractBaseUser, *, locale: str = "ar") -> Iterator[Page]:
+def logged_in_page(base_url: str, user: User, *, locale: str = "ar") -> Iterator[Page]:
     """A new tab, logged in as `user` on `base_url` (the live server's), with nothing opened yet: the caller
     installs what it needs first (a fake clock, listeners), then goes to its page."""
     cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user), "url": base_url}
