@@ -101,8 +101,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
         "options": (
             f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}"
-            f" -c join_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=4)}"
-            f" -c from_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=4)}"
+            f" -c join_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=6)}"
+            f" -c from_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=6)}"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -19,7 +19,8 @@ import os
 import platform
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,8 +250,30 @@ def run(
     """Measure every case; with `confirm`, a URL over budget is timed again once and the second sample counts
     (a real regression misses twice; a burst of noise rarely does). The table shows the first p95 too."""
     ensure_measurable()
-    background_jobs_to_the_broker()
-    budgets = BUDGETS_MS if budgets is None else budgets
+    with background_jobs_to_the_broker():
+        return _run(
+            repeat=repeat,
+            warmup=warmup,
+            budgets=BUDGETS_MS if budgets is None else budgets,
+            budget_only=budget_only,
+            confirm=confirm,
+            specs=specs,
+            world=world,
+            progress=progress,
+        )
+
+
+def _run(
+    *,
+    repeat: int,
+    warmup: int,
+    budgets: Mapping[str, float],
+    budget_only: bool,
+    confirm: bool,
+    specs: list[UrlSpec] | None,
+    world: World | None,
+    progress: Callable[[str], None] | None,
+) -> list[Measurement]:
     say = progress or (lambda message: None)
     world = world or world_from_demo()
     probes = [
@@ -278,12 +301,19 @@ def run(
     return [p.result(budgets) for p in probes]
 
 
-def background_jobs_to_the_broker() -> None:
+@contextmanager
+def background_jobs_to_the_broker() -> Iterator[None]:
     """Send background jobs (a large export) to the broker as production does, instead of running them inside the
-    request (the test settings' eager mode): the benchmark times the request, and no worker consumes them."""
+    request (the test settings' eager mode): the benchmark times the request, and no worker consumes them. The
+    previous mode comes back afterwards (a test that runs the benchmark shares its process with other tests)."""
     from config.celery import app
 
+    eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
 
 
 def ensure_measurable() -> None:

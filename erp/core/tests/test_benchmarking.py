@@ -28,7 +28,11 @@ def _label(spec: UrlSpec) -> str:
 
 
 def test_every_get_spec_is_measured_within_its_status(demo: None) -> None:
+    from config.celery import app
+
+    eager = app.conf.task_always_eager
     results = benchmarking.run(repeat=2, warmup=0, confirm=False)  # the counted request warms up here
+    assert app.conf.task_always_eager == eager  # jobs went to the broker during the run only
 
     get_specs = [s for s in collect_specs()[0] if s.method == "get"]
     measured = {m.case.label for m in results}
