@@ -16,9 +16,8 @@ COMPANY_WIDE = (RoleKey.SALES_MANAGER, RoleKey.FACTORY_MANAGER)
 def own(access: AccessProfile) -> Q:
     """Orders the user created or sold (as the salesperson with a login).
 
-    The user's salesperson is a scalar subquery (the login is one-to-one), not a join: PostgreSQL then reads both
-    halves of the OR from the (created_by, status, id) and (salesperson, status, id) indexes, where the join left
-    it a walk of the primary key filtering every order."""
+    The user's salesperson is a scalar subquery (the login is one-to-one) instead of a LEFT JOIN to salespeople, so
+    the OR compares two columns of the orders table itself, each with its own (…, status, id) index."""
     from erp.orders.models import Salesperson
 
     if access.user_id is None:

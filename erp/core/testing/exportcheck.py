@@ -17,6 +17,15 @@ def sheet_rows(content: bytes) -> list[list[Any]]:
     return [list(r) for r in workbook.active.iter_rows(values_only=True)]
 
 
+def download(client: Client, job: ExportJob) -> list[list[Any]]:
+    """The rows of a finished job's file, downloaded as its owner (private, never cached)."""
+    response = client.get(f"/exports/{job.pk}/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Cache-Control"] == "private, no-store"
+    return sheet_rows(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+
+
 def export_job_matches_immediate(client: Client, url: str, capture_on_commit: Any) -> list[list[Any]]:
     """Export `url` at once, then as a background job (threshold 1); assert both files are the same and the job
     is done. Returns the rows (the header first). `capture_on_commit` is pytest-django's
@@ -33,7 +42,5 @@ def export_job_matches_immediate(client: Client, url: str, capture_on_commit: An
     assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.total == len(rows) - 1, (job.status, job.error, job.total)
-    download = client.get(f"/exports/{job.pk}/download/")
-    assert download.status_code == 200
-    assert sheet_rows(b"".join(download.streaming_content)) == rows  # type: ignore[attr-defined]
+    assert download(client, job) == rows
     return rows

@@ -2,7 +2,6 @@
 file holds exactly what the requesting user may see with their filters, built in chunks with progress published to
 the cache; only the owner sees the progress and downloads the file; a duplicate delivery does nothing twice."""
 
-import io
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -12,12 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
 from erp.core import exportjobs
 from erp.core.models import ExportJob
+from erp.core.testing.exportcheck import download, sheet_rows
 from erp.customers.tests import factories as customer_factories
 
 pytestmark = pytest.mark.django_db
@@ -27,19 +26,6 @@ def login(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def sheet_rows(content: bytes) -> list[list[Any]]:
-    workbook = load_workbook(io.BytesIO(content), read_only=True)
-    return [list(r) for r in workbook.active.iter_rows(values_only=True)]
-
-
-def download(client: Client, job: ExportJob) -> list[list[Any]]:
-    response = client.get(f"/exports/{job.pk}/download/")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert response["Cache-Control"] == "private, no-store"
-    return sheet_rows(b"".join(response.streaming_content))  # type: ignore[attr-defined]
 
 
 @pytest.fixture

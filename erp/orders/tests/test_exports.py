@@ -10,7 +10,7 @@ from django.test import Client
 from erp.accounts.models import Branch, User
 from erp.accounts.roles import RoleKey
 from erp.core.models import ExportJob
-from erp.core.tests.test_export_jobs import download, sheet_rows
+from erp.core.testing.exportcheck import download, sheet_rows
 from erp.orders.models import Order
 from erp.orders.tests import factories
 
