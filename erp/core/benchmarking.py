@@ -81,7 +81,8 @@ def classify(spec: UrlSpec) -> str:
     if name in DASHBOARDS:
         return "dashboard"
     prefix = "api-" if spec.api else ""
-    for suffix, kind in (("list", "list"), ("detail", "detail")):
+    # A part of a detail page loaded after it (customers:customer_section) is held to the detail budget too.
+    for suffix, kind in (("list", "list"), ("detail", "detail"), ("section", "detail")):
         if name.endswith((f"_{suffix}", f"-{suffix}")):
             return prefix + kind
     return "other"

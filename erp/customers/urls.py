@@ -15,6 +15,7 @@ urlpatterns = [
     path("categories/", views.category_list, name="category_list"),
     path("categories/<int:pk>/edit/", views.category_update, name="category_update"),
     path("<str:code>/", views.customer_detail, name="customer_detail"),
+    path("<str:code>/sections/<slug:key>/", views.customer_section, name="customer_section"),
     path("<str:code>/edit/", views.customer_update, name="customer_update"),
     path("<str:code>/contacts/", views.customer_contacts, name="customer_contacts"),
     path("<str:code>/notes/", views.customer_note_add, name="customer_note_add"),

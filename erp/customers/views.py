@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from erp.accounts.access import access_for, require_perm
 from erp.accounts.forms import apply_service_errors
@@ -32,7 +32,7 @@ from erp.customers.forms import (
 )
 from erp.customers.models import Customer, CustomerCategory, CustomerType
 from erp.customers.scoping import CORPORATE
-from erp.customers.sections import sections_for
+from erp.customers.sections import section_for, sections_for
 
 ORDERINGS = {
     "-created": ("-id",),
@@ -125,6 +125,18 @@ def customer_detail(request: HttpRequest, code: str) -> HttpResponse:
             "sections": sections_for(actor=actor, customer=customer),
         },
     )
+
+
+@login_required
+@require_GET
+def customer_section(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """One lazy section of the customer page (the placeholder's htmx request), as the same scoped user."""
+    require_perm(request.user, "customers.view_customers")
+    customer = selectors.customer_get_by_code(actor=request.user, code=code)
+    section = section_for(actor=request.user, customer=customer, key=key)
+    if section is None:
+        raise Http404
+    return render(request, "customers/_section_body.html", {"s": section, "customer": customer})
 
 
 def _branch_initial(actor: Any) -> dict[str, Any]:

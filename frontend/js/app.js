@@ -31,6 +31,18 @@ document.addEventListener('htmx:configRequest', (event) => {
   }
 })
 
+// A part of the page that loads after it (hx-get with data-lazy-error) says so when it fails, instead of spinning.
+for (const type of ['htmx:responseError', 'htmx:sendError']) {
+  document.addEventListener(type, (event) => {
+    const element = event.detail.elt
+    if (element && element.dataset && element.dataset.lazyError) {
+      element.removeAttribute('aria-busy')
+      element.classList.add('text-danger')
+      element.textContent = element.dataset.lazyError
+    }
+  })
+}
+
 // Runs for the initial page and again for every piece of HTML that htmx swaps in.
 htmx.onLoad((root) => {
   showAutoToasts(root)

@@ -106,6 +106,7 @@ def test_classify() -> None:
     assert benchmarking.classify(spec("accounts:user_detail")) == "detail"
     assert benchmarking.classify(spec("api-accounts:user-list", api=True)) == "api-list"
     assert benchmarking.classify(spec("api-accounts:branch-detail", api=True)) == "api-detail"
+    assert benchmarking.classify(spec("customers:customer_section")) == "detail"  # a part of a detail page
     assert benchmarking.classify(spec("home")) == "dashboard"
     assert benchmarking.classify(spec("accounts:user_update")) == "other"
     assert benchmarking.percentile([float(i) for i in range(1, 31)], 95) == 29.0

@@ -30,7 +30,19 @@ def login(user: User) -> Client:
 
 
 def sections(response: Any) -> dict[str, dict[str, Any]]:
+    """The page's sections by key; a lazy one (the timeline) has no context: the page loads it afterwards."""
     return {s["section"].key: s["context"] for s in response.context["sections"]}
+
+
+def section_url(code: str, key: str) -> str:
+    return f"/customers/{code}/sections/{key}/"
+
+
+def timeline(client: Client, code: str) -> dict[str, Any]:
+    """The timeline as its placeholder loads it."""
+    response = client.get(section_url(code, "timeline"))
+    assert response.status_code == 200
+    return response.context["s"]["context"]  # type: ignore[no-any-return]
 
 
 def grow_history(shop: factories.Shop, creator: User, n: int) -> None:
@@ -52,10 +64,15 @@ def test_sections_show_orders_payments_balance_and_timeline(shop: factories.Shop
     CustomerAccessLog.objects.create(
         user=admin_user, customer=shop.customer, customer_branch=shop.branch, via="code", is_cross_branch=True
     )
-    response = login(admin_user).get(f"/customers/{shop.customer.code}/")
+    client = login(admin_user)
+    response = client.get(f"/customers/{shop.customer.code}/")
     assert response.status_code == 200
     data = sections(response)
     assert [k for k in data if k in ORDER_SECTIONS] == ["balance", "orders", "payments", "timeline"]
+    # The timeline is not built with the page: a placeholder loads it when it scrolls into view.
+    assert data["timeline"] is None
+    assert f'hx-get="{section_url(shop.customer.code, "timeline")}" hx-trigger="revealed"' in response.content.decode()
+    data["timeline"] = timeline(client, shop.customer.code)
     assert [o.number for o in data["orders"]["orders"]] == [o.number for o in reversed(orders)]
     assert data["orders"]["more"] is False
     assert len(data["payments"]["payments"]) == 3
@@ -74,6 +91,10 @@ def test_sections_show_orders_payments_balance_and_timeline(shop: factories.Shop
         assert order.number in body
     assert "يفضل الاتصال مساءً" in body
     assert f"/orders/payments/{Payment.objects.filter(order=orders[0]).get().pk}/receipt/" in body
+    loaded = client.get(section_url(shop.customer.code, "timeline")).content.decode()
+    assert "يفضل الاتصال مساءً" in loaded
+    for order in orders:
+        assert f'href="/orders/{order.pk}/"' in loaded
 
 
 def test_sections_are_bounded_whatever_the_history(
@@ -87,9 +108,16 @@ def test_sections_are_bounded_whatever_the_history(
     data = sections(response)
     assert len(data["orders"]["orders"]) == 10 and data["orders"]["more"] is True
     assert len(data["payments"]["payments"]) == 10 and data["payments"]["more"] is True
-    assert len(data["timeline"]["entries"]) == 30
+    assert len(timeline(client, shop.customer.code)["entries"]) == 30
     assert data["balance"]["summary"]["count"] == 100
     assert counts[0] == counts[1]
+    # The timeline, loaded after the page, is bounded too (grown on to 200 and 300 rows of each kind).
+    timeline_counts = query_budget(
+        lambda n: grow_history(shop, admin_user, n),
+        lambda: client.get(section_url(shop.customer.code, "timeline")),
+        sizes=(100, 200),
+    )
+    assert timeline_counts[0] < counts[0]  # three queries (user, customer, the UNION), not the page's
 
 
 def test_lists_show_only_the_orders_the_user_may_see(
@@ -102,10 +130,13 @@ def test_lists_show_only_the_orders_the_user_may_see(
     factories.bulk_orders(shop, admin_user, 3)  # not the seller's
     shop.customer.created_by = seller  # the seller sees the customer (they registered them)
     shop.customer.save(update_fields=["created_by"])
-    data = sections(login(seller).get(f"/customers/{shop.customer.code}/"))
+    client = login(seller)
+    data = sections(client.get(f"/customers/{shop.customer.code}/"))
     assert {o.pk for o in data["orders"]["orders"]} == {o.pk for o in mine}
     assert {p.order_id for p in data["payments"]["payments"]} == {o.pk for o in mine}
-    timeline_orders = {e["ref"] for e in data["timeline"]["entries"] if e["kind"] == "order"}
+    entries = timeline(client, shop.customer.code)["entries"]
+    timeline_orders = {e["ref"] for e in entries if e["kind"] == "order"}
+    assert {e["ref"] for e in entries if e["kind"] == "payment"} == {o.pk for o in mine}
     assert timeline_orders == {o.pk for o in mine}
     # The balance is the customer's, over all their open orders.
     assert data["balance"]["summary"]["count"] == 5
@@ -125,8 +156,27 @@ def test_sections_need_the_orders_permission(
     assert response.status_code == 200
     assert sections(response) == {}
     assert shop.customer.code in response.content.decode()
+    # Nor can they load the lazy timeline by its address.
+    assert login(viewer).get(section_url(shop.customer.code, "timeline")).status_code == 404
     allowed = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
     assert set(sections(login(allowed).get(f"/customers/{shop.customer.code}/"))) & ORDER_SECTIONS == ORDER_SECTIONS
+    assert login(allowed).get(section_url(shop.customer.code, "timeline")).status_code == 200
+
+
+def test_a_lazy_section_is_loaded_only_for_a_customer_in_scope(
+    shop: factories.Shop, make_user: Callable[..., User], branch_a: Branch, branch_b: Branch
+) -> None:
+    from erp.accounts.roles import RoleKey
+
+    outsider = make_user(RoleKey.BRANCH_MANAGER, branch=branch_b)  # another branch's manager
+    assert login(outsider).get(section_url(shop.customer.code, "timeline")).status_code == 404
+    manager = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
+    assert login(manager).get(section_url(shop.customer.code, "timeline")).status_code == 200
+    # Only a section that exists, and only by GET; anonymous users go to the login page.
+    assert login(manager).get(section_url(shop.customer.code, "nothing")).status_code == 404
+    assert login(manager).post(section_url(shop.customer.code, "timeline")).status_code == 405
+    anonymous = Client().get(section_url(shop.customer.code, "timeline"))
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
 
 
 def test_balance_summary_credit_and_overdue(shop: factories.Shop, admin_user: User) -> None:

@@ -480,4 +480,10 @@ SPECS += [
         grow_customer_history,
         kwargs=customer_code,
     ),
+    UrlSpec(
+        "customers:customer_section",
+        (SUPERUSER, RoleKey.SALES_MANAGER.value, RoleKey.BRANCH_MANAGER.value, SELLER),
+        grow_customer_history,
+        kwargs=lambda w: {**customer_code(w), "key": "timeline"},
+    ),
 ]
