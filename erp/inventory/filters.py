@@ -103,7 +103,11 @@ class StockFilter(StyledFilterSet):
     def filter_below_minimum(
         self, queryset: QuerySet[StockBalance], name: str, value: bool | None
     ) -> QuerySet[StockBalance]:
-        return queryset.filter(quantity__lt=F("variant__product__minimum_stock")) if value else queryset
+        if not value:
+            return queryset
+        from erp.inventory.selectors import below_minimum_bound  # selectors import this module
+
+        return queryset.filter(below_minimum_bound(), quantity__lt=F("variant__product__minimum_stock"))
 
 
 class MovementFilter(StyledFilterSet):

@@ -80,6 +80,8 @@ class Product(BaseModel):
             models.Index(fields=["name", "id"], name="inv_product_name_id"),
             models.Index(fields=["-updated_at", "-id"], name="inv_product_updated_id"),
             models.Index(fields=["kind", "code", "id"], name="inv_product_kind_code"),
+            # The highest minimum of the stocked products (selectors.below_minimum_bound): one index entry read.
+            models.Index(fields=["minimum_stock"], condition=~Q(kind="service"), name="inv_product_minimum"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -163,6 +165,8 @@ class StockBalance(models.Model):
             models.Index(fields=["warehouse", "variant"], name="inv_balance_warehouse"),
             # Out-of-stock and negative balances (the alerts list): a small partial index.
             models.Index(fields=["warehouse", "id"], condition=Q(quantity__lte=0), name="inv_balance_out"),
+            # Below a product's minimum (alerts, the stock list's filter): the few balances under the highest minimum.
+            models.Index(fields=["quantity"], name="inv_balance_quantity"),
         ]
 
     def __str__(self) -> str:

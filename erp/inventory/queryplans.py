@@ -23,6 +23,7 @@ from erp.inventory import selectors
 from erp.inventory.models import Category, Product, StockBalance, StockMovement, Warehouse
 from erp.inventory.views import PRODUCT_ORDERINGS
 
+ALERT_PAGE = 50  # ops_views.alert_list's page
 MOVEMENT_PAGE = 50
 
 
@@ -71,6 +72,10 @@ def _stock(filters: Callable[[], dict[str, str]]) -> Callable[[Any], QuerySet[St
     return lambda actor: selectors.stock_list(actor=actor, filters=filters()).order_by("-id")[: PAGE_SIZE + 1]
 
 
+def _alerts(filters: Callable[[], dict[str, str]]) -> Callable[[Any], QuerySet[StockBalance]]:
+    return lambda actor: selectors.alert_list(actor=actor, filters=filters()).order_by("id")[: ALERT_PAGE + 1]
+
+
 CHECKS: list[PlanCheck] = [
     *(
         PlanCheck(f"products: {label}, ordering={ordering}", _products(filters, ordering))
@@ -98,4 +103,8 @@ CHECKS: list[PlanCheck] = [
     PlanCheck("stock: warehouse", _stock(lambda: {"warehouse": _first_pk(Warehouse)})),
     PlanCheck("stock: below minimum", _stock(lambda: {"below_minimum": "true"})),
     PlanCheck("stock: a product", _stock(lambda: {"product": _first_pk(Product)})),
+    PlanCheck("alerts: no filter", _alerts(dict)),
+    PlanCheck("alerts: state=low", _alerts(lambda: {"state": "low"})),
+    PlanCheck("alerts: state=out", _alerts(lambda: {"state": "out"})),
+    PlanCheck("alerts: warehouse", _alerts(lambda: {"warehouse": _first_pk(Warehouse)})),
 ]
