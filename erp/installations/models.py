@@ -153,6 +153,9 @@ class Installation(BaseModel):
         indexes = [
             models.Index(fields=["status", "-id"], name="inst_status_id"),
             models.Index(fields=["scheduled_date", "-id"], name="inst_date_id"),
+            # A status in date order (the list filtered by status, sorted by date, with or without a date range):
+            # at 135,965 installations the date index filtered row by row (389 ms for a rare status).
+            models.Index(fields=["status", "scheduled_date", "id"], name="inst_status_date"),
             models.Index(fields=["team", "scheduled_date"], name="inst_team_date"),
             models.Index(fields=["order", "-id"], name="inst_order_id"),
         ]
