@@ -91,20 +91,48 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render through Jinja2 (Django's own widget templates, shipped for both engines): a select of 47
+# options cost 5.6 ms with the Django engine, 2.7 ms with Jinja2. Pages' templates stay Django templates.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Timeouts on every connection: a stuck query or an unreachable server fails fast instead of hanging a worker.
-    DATABASES["default"]["OPTIONS"] = {
+
+
+def postgres_options() -> dict[str, object]:
+    """Options of every PostgreSQL connection (here and in production.py).
+
+    Timeouts: a stuck query or an unreachable server fails fast instead of hanging a worker. The collapse limits
+    bound the planner's join search: detail queries joining nine tables spent 17 ms planning and 1 ms running.
+
+    Prepared statements: parameters are bound on the server and a query shape run twice on a connection is prepared,
+    so PostgreSQL plans it once per connection instead of on every request (planning was most of a detail page's
+    database time: the order page's main query planned in 11 ms and ran in 1.6 ms). PostgreSQL keeps a custom plan
+    when the generic one would cost more (plan_cache_mode auto), so partial indexes keep working. Not compatible
+    with a transaction-pooling PgBouncer: set DB_SERVER_SIDE_BINDING=false behind one.
+    """
+    collapse = env.int("DB_JOIN_COLLAPSE_LIMIT", default=6)
+    prepared = env.bool("DB_SERVER_SIDE_BINDING", default=True)
+    return {
+        "server_side_binding": prepared,
+        "prepare_threshold": env.int("DB_PREPARE_THRESHOLD", default=2) if prepared else None,
         "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
         "options": (
             f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}"
-            f" -c join_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=6)}"
-            f" -c from_collapse_limit={env.int('DB_JOIN_COLLAPSE_LIMIT', default=6)}"
+            f" -c join_collapse_limit={collapse} -c from_collapse_limit={collapse}"
         ),
     }
+
+
+# How many prepared statements a connection keeps (least recently used first out; psycopg's default is 100, fewer
+# than the query shapes of a worker serving every page). Applied in erp/core/apps.py when a connection opens.
+DB_PREPARED_MAX = env.int("DB_PREPARED_MAX", default=500)
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = postgres_options()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env
 
 from .base import *  # noqa: F403
-from .base import CACHES
+from .base import CACHES, postgres_options
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -15,10 +15,8 @@ if not ALLOWED_HOSTS or any(host in {"*", ""} for host in ALLOWED_HOSTS):
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["OPTIONS"] = {
-    "connect_timeout": env.int("DB_CONNECT_TIMEOUT", default=5),
-    "options": f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}",
-}
+# The same per-connection options as every other PostgreSQL setting (timeouts, join_collapse_limit): see base.py.
+DATABASES["default"]["OPTIONS"] = postgres_options()
 REDIS_URL = env.str("REDIS_URL")
 CACHES["default"]["LOCATION"] = REDIS_URL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -4,6 +4,7 @@ Each case runs `manage.py check` in a subprocess with an environment built from 
 developer's shell or a local `.env` file leaks in (config/env.py's `.env` reading is switched off there).
 """
 
+import json
 import os
 import secrets
 import subprocess
@@ -24,6 +25,10 @@ from django.core.management import execute_from_command_line
 if sys.argv[1:] == ["--load-settings"]:
     from django.conf import settings
     settings.INSTALLED_APPS  # importing the settings module is where a missing variable must fail
+elif sys.argv[1:] == ["--db-options"]:
+    from django.conf import settings
+    import json
+    print(json.dumps(settings.DATABASES["default"]["OPTIONS"]))
 else:
     execute_from_command_line(["manage.py", *sys.argv[1:]])
 """
@@ -84,6 +89,27 @@ def test_production_settings_refuse_a_wildcard_host(hosts: str, tmp_path: Path) 
     assert result.returncode != 0, f"started with ALLOWED_HOSTS={hosts}:\n{output}"
     assert "ImproperlyConfigured" in output
     assert "ALLOWED_HOSTS" in output
+
+
+@pytest.mark.slow
+def test_production_connections_get_the_same_planner_and_timeout_options_as_the_benchmarks(tmp_path: Path) -> None:
+    # production.py builds its own DATABASES; it once dropped the join_collapse_limit the benchmarks were measured with.
+    env = {**_production_env(tmp_path), "DATABASE_URL": "postgres://erp:secret@127.0.0.1:1/erp"}
+
+    result = _manage(env, "--db-options")
+
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout)
+    assert {"statement_timeout=30000", "join_collapse_limit=6", "from_collapse_limit=6"} <= set(
+        options["options"].replace("-c ", "").split()
+    )
+    # Prepared statements: plans made once per connection, as measured.
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 2
+
+    behind_a_pooler = _manage({**env, "DB_SERVER_SIDE_BINDING": "false"}, "--db-options")
+    assert json.loads(behind_a_pooler.stdout)["server_side_binding"] is False
+    assert json.loads(behind_a_pooler.stdout)["prepare_threshold"] is None
 
 
 @pytest.mark.django_db
