@@ -37,13 +37,17 @@ def _allowed(actor: Any) -> list[CustomerSection]:
     return [s for s in sorted(CUSTOMER_SECTIONS, key=lambda s: (s.order, s.key)) if access.has_perm(s.permission)]
 
 
+def _context(section: CustomerSection, actor: Any, customer: Any) -> dict[str, Any]:
+    return {"customer": customer, **section.context(actor, customer)}
+
+
 def sections_for(*, actor: Any, customer: Any) -> list[dict[str, Any]]:
     """The sections `actor` may see, in order; a lazy one has no context yet (the page loads it afterwards)."""
     return [
         {
             "section": section,
             "lazy": section.lazy,
-            "context": None if section.lazy else {"customer": customer, **section.context(actor, customer)},
+            "context": None if section.lazy else _context(section, actor, customer),
         }
         for section in _allowed(actor)
     ]
@@ -53,5 +57,5 @@ def section_for(*, actor: Any, customer: Any, key: str) -> dict[str, Any] | None
     """One section with its context (what a lazy section's placeholder loads); None when `actor` may not see it."""
     for section in _allowed(actor):
         if section.key == key:
-            return {"section": section, "context": {"customer": customer, **section.context(actor, customer)}}
+            return {"section": section, "context": _context(section, actor, customer)}
     return None
