@@ -1,13 +1,13 @@
 """The cutting department's status on the order page and API (erp.orders.departments): one annotation, computed in
 the orders' own query (subqueries per returned row, no query per row)."""
 
-from django.db.models import Case, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import IntegerField, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from erp.cutting.models import CuttingOrder, CuttingStatus
-from erp.orders.departments import Department
+from erp.orders.departments import ORDER_ID, Department, correlated, literal
 from erp.orders.models import Order
 
 S = CuttingStatus
@@ -18,19 +18,26 @@ def annotate(qs: QuerySet[Order]) -> QuerySet[Order]:
     """The order's overall cutting status: none without cutting orders, cancelled when all are, rejected if any is,
     completed when all (not cancelled) are, in progress once any moved, else pending; and the first cutting order's
     id for the link."""
-    mine = CuttingOrder.objects.filter(order_id=OuterRef("pk"))
-    return qs.annotate(
-        dept_cutting_status=Case(
-            When(~Exists(mine), then=Value(None)),
-            When(~Exists(mine.exclude(status=S.CANCELLED)), then=Value(S.CANCELLED.value)),
-            When(Exists(mine.filter(status=S.REJECTED)), then=Value(S.REJECTED.value)),
-            When(~Exists(mine.exclude(status__in=(S.COMPLETED, S.CANCELLED))), then=Value(S.COMPLETED.value)),
-            When(Exists(mine.exclude(status__in=(S.PENDING, S.CANCELLED))), then=Value(S.IN_PROGRESS.value)),
-            default=Value(S.PENDING.value),
-            output_field=CharField(),
-        ),
-        dept_cutting_id=Subquery(mine.order_by("id").values("id")[:1]),
-    )
+    return qs.annotate(dept_cutting_status=_STATUS, dept_cutting_id=_FIRST_ID)
+
+
+def _count(condition: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+_MINE = f'FROM "{CuttingOrder._meta.db_table}" WHERE "order_id" = {ORDER_ID}'
+_STATUS = correlated(
+    f"""SELECT CASE
+        WHEN COUNT(*) = 0 THEN NULL
+        WHEN {_count(f'"status" <> {literal(S.CANCELLED)}')} = 0 THEN {literal(S.CANCELLED)}
+        WHEN {_count(f'"status" = {literal(S.REJECTED)}')} > 0 THEN {literal(S.REJECTED)}
+        WHEN {_count(f'"status" NOT IN ({literal(S.COMPLETED)}, {literal(S.CANCELLED)})')} = 0
+            THEN {literal(S.COMPLETED)}
+        WHEN {_count(f'"status" NOT IN ({literal(S.PENDING)}, {literal(S.CANCELLED)})')} > 0
+            THEN {literal(S.IN_PROGRESS)}
+        ELSE {literal(S.PENDING)} END {_MINE}"""
+)
+_FIRST_ID = correlated(f'SELECT MIN("id") {_MINE}', IntegerField())
 
 
 def label(value: str) -> StrOrPromise:

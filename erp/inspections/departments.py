@@ -1,9 +1,9 @@
-"""The inspection's status on the order page and API (erp/orders/departments.py): two subqueries in the order's
-own query, no extra query."""
+"""The inspection's status on the order page and API (erp/orders/departments.py): two subqueries (raw SQL, see
+erp/orders/departments.py) in the order's own query, no extra query."""
 
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -12,11 +12,10 @@ from erp.inspections.models import Inspection
 
 
 def annotate(qs: QuerySet[Any]) -> QuerySet[Any]:
-    latest = Inspection.objects.filter(order_id=OuterRef("pk")).order_by("-id")
-    return qs.annotate(
-        dept_inspection_status=Subquery(latest.values("status")[:1]),
-        dept_inspection_id=Subquery(latest.values("id")[:1]),
-    )
+    from erp.orders.departments import latest
+
+    status, pk = latest(Inspection._meta.db_table, "status")
+    return qs.annotate(dept_inspection_status=status, dept_inspection_id=pk)
 
 
 def label(value: str) -> StrOrPromise:

@@ -5,15 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _annotate(qs: Any) -> Any:
-    from django.db.models import OuterRef, Subquery
-
     from erp.installations.models import Installation
+    from erp.orders.departments import latest
 
-    latest = Installation.objects.filter(order=OuterRef("pk")).order_by("-id")
-    return qs.annotate(
-        dept_installation_status=Subquery(latest.values("status")[:1]),
-        dept_installation_id=Subquery(latest.values("pk")[:1]),
-    )
+    status, pk = latest(Installation._meta.db_table, "status")
+    return qs.annotate(dept_installation_status=status, dept_installation_id=pk)
 
 
 def _label(value: str) -> Any:
