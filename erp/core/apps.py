@@ -22,7 +22,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
+        from erp.core import orm
         from erp.core.logging import install_record_factory
 
         install_record_factory()
+        orm.install()
         connection_created.connect(_keep_prepared_statements, dispatch_uid="erp.core.prepared_max")
