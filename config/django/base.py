@@ -112,6 +112,11 @@ def postgres_options() -> dict[str, object]:
     database time: the order page's main query planned in 11 ms and ran in 1.6 ms). PostgreSQL keeps a custom plan
     when the generic one would cost more (plan_cache_mode auto), so partial indexes keep working. Not compatible
     with a transaction-pooling PgBouncer: set DB_SERVER_SIDE_BINDING=false behind one.
+
+    random_page_cost 1.1 (PostgreSQL's default, 4, prices a random read as a spinning disk's): the working set is in
+    memory or on SSD, where an index lookup costs about what a sequential read does. With the default, the orders
+    list filtered by status and sorted by total hash-joined every customer (a sequential scan of the table) to join
+    25 orders to theirs: 12.5 ms at 5,000 customers; with 1.1 it looks the 25 up by primary key: 1.8 ms.
     """
     collapse = env.int("DB_JOIN_COLLAPSE_LIMIT", default=6)
     prepared = env.bool("DB_SERVER_SIDE_BINDING", default=True)
@@ -122,6 +127,7 @@ def postgres_options() -> dict[str, object]:
         "options": (
             f"-c statement_timeout={env.int('DB_STATEMENT_TIMEOUT_MS', default=30000)}"
             f" -c join_collapse_limit={collapse} -c from_collapse_limit={collapse}"
+            f" -c random_page_cost={env.float('DB_RANDOM_PAGE_COST', default=1.1)}"
         ),
     }
 

@@ -28,5 +28,6 @@ def register_sections() -> None:
             permission="complaints.view_complaints",
             context=_context,
             order=60,
+            lazy=True,  # loaded when it scrolls into view (erp/customers/sections.py)
         )
     )

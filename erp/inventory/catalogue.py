@@ -98,12 +98,8 @@ def _price_changes_write(
 
 
 def price_history(*, product: Product, limit: int = 30) -> list[PriceChange]:
-    """The latest price changes of a product and its variants (one query)."""
-    return list(
-        PriceChange.objects.filter(product=product)
-        .select_related("variant", "user", "bulk_update")
-        .order_by("-id")[:limit]
-    )
+    """The latest price changes of a product and its variants (one query; a bulk update is linked by its id)."""
+    return list(PriceChange.objects.filter(product=product).select_related("variant", "user").order_by("-id")[:limit])
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -83,6 +83,16 @@ def movement_list(*, actor: Any, filters: Any = None) -> QuerySet[StockMovement]
     return apply_filter(MovementFilter, filters, qs, actor=actor)
 
 
+def product_movements(*, actor: Any, product: Any, limit: int = 20) -> list[StockMovement]:
+    """A product's latest movements in the user's warehouses, with what the product page shows of them (the colour
+    and the warehouse; the product is the page's own)."""
+    return list(
+        StockMovement.objects.filter(warehouse__in=warehouse_list(actor=actor), variant__product=product)
+        .select_related("variant", "warehouse")
+        .order_by("-id")[:limit]
+    )
+
+
 def transfer_list(*, actor: Any) -> QuerySet[Any]:
     """Transfers touching a warehouse the user may see (either end)."""
     from django.db.models import Q

@@ -116,7 +116,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     product = selectors.product_get(pk=pk)
     variants = list(product.variants.all())
     balances = selectors.stock_for_variants(actor=request.user, variant_ids=[v.pk for v in variants])
-    movements = list(selectors.movement_list(actor=request.user).filter(variant__product=product).order_by("-id")[:20])
+    movements = selectors.product_movements(actor=request.user, product=product)
     return render(
         request,
         "inventory/product_detail.html",

@@ -226,6 +226,8 @@ SECTIONS = (
         permission="orders.view_orders",
         context=payments_context,
         order=30,
+        # Below the orders: loaded when it scrolls into view, so the page's own work stays within its budget.
+        lazy=True,
     ),
     # Complaints (erp/complaints) register theirs at order 40.
     CustomerSection(

@@ -159,8 +159,13 @@ def test_dashboard_export_and_customer_section(world: dict[str, Any]) -> None:
     export = manager.get(reverse("complaints:complaint_list"), {"export": "xlsx"})
     assert export.status_code == 200 and "spreadsheet" in export["Content-Type"]
     assert login(world["seller"]).get(reverse("complaints:complaint_list"), {"export": "xlsx"}).status_code == 403
-    customer_page = login(world["seller"]).get(reverse("customers:customer_detail", args=[world["customer"].code]))
-    assert complaint.number in customer_page.content.decode()
+    # The customer page's complaints section loads after the page (a placeholder), in the seller's scope.
+    seller = login(world["seller"])
+    code = world["customer"].code
+    customer_page = seller.get(reverse("customers:customer_detail", args=[code])).content.decode()
+    section = reverse("customers:customer_section", args=[code, "complaints"])
+    assert f'hx-get="{section}"' in customer_page and complaint.number not in customer_page
+    assert complaint.number in seller.get(section).content.decode()
 
 
 def test_large_export_is_a_background_job_keeping_the_filters(

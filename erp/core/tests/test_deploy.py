@@ -100,7 +100,7 @@ def test_production_connections_get_the_same_planner_and_timeout_options_as_the_
 
     assert result.returncode == 0, result.stderr
     options = json.loads(result.stdout)
-    assert {"statement_timeout=30000", "join_collapse_limit=6", "from_collapse_limit=6"} <= set(
+    assert {"statement_timeout=30000", "join_collapse_limit=6", "from_collapse_limit=6", "random_page_cost=1.1"} <= set(
         options["options"].replace("-c ", "").split()
     )
     # Prepared statements: plans made once per connection, as measured.

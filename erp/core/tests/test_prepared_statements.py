@@ -48,3 +48,13 @@ def test_a_text_search_is_never_prepared_but_still_answers() -> None:
     assert prepared(" LIKE ") == []
     assert list(Branch.objects.filter(name__contains="الاختبار").values_list("code", flat=True)) == ["ZQX"]
     assert list(Branch.objects.filter(name__contains="لا يوجد").values_list("code", flat=True)) == []
+
+
+def test_connections_get_the_planner_settings_the_benchmarks_measured() -> None:
+    """config/django/base.py postgres_options: random reads priced for memory and SSD, a bounded join search."""
+    with connection.cursor() as cursor:
+        settings = {}
+        for name in ("random_page_cost", "join_collapse_limit", "from_collapse_limit"):
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    assert settings == {"random_page_cost": "1.1", "join_collapse_limit": "6", "from_collapse_limit": "6"}

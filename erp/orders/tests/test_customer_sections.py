@@ -29,20 +29,37 @@ def login(user: User) -> Client:
     return client
 
 
+# Sections built after the page, when their placeholder scrolls into view.
+LAZY = {"payments", "timeline"}
+
+
 def sections(response: Any) -> dict[str, dict[str, Any]]:
-    """The page's sections by key; a lazy one (the timeline) has no context: the page loads it afterwards."""
+    """The page's sections by key; a lazy one (payments, the timeline) has no context: the page loads it afterwards."""
     return {s["section"].key: s["context"] for s in response.context["sections"]}
+
+
+def loaded(client: Client, code: str) -> dict[str, dict[str, Any]]:
+    """Every section's context, the lazy ones as their placeholders load them."""
+    data = sections(client.get(f"/customers/{code}/"))
+    for key in LAZY & set(data):
+        assert data[key] is None
+        data[key] = section(client, code, key)
+    return data
 
 
 def section_url(code: str, key: str) -> str:
     return f"/customers/{code}/sections/{key}/"
 
 
-def timeline(client: Client, code: str) -> dict[str, Any]:
-    """The timeline as its placeholder loads it."""
-    response = client.get(section_url(code, "timeline"))
+def section(client: Client, code: str, key: str) -> dict[str, Any]:
+    """A lazy section as its placeholder loads it."""
+    response = client.get(section_url(code, key))
     assert response.status_code == 200
     return response.context["s"]["context"]  # type: ignore[no-any-return]
+
+
+def timeline(client: Client, code: str) -> dict[str, Any]:
+    return section(client, code, "timeline")
 
 
 def grow_history(shop: factories.Shop, creator: User, n: int) -> None:
@@ -69,10 +86,11 @@ def test_sections_show_orders_payments_balance_and_timeline(shop: factories.Shop
     assert response.status_code == 200
     data = sections(response)
     assert [k for k in data if k in ORDER_SECTIONS] == ["balance", "orders", "payments", "timeline"]
-    # The timeline is not built with the page: a placeholder loads it when it scrolls into view.
-    assert data["timeline"] is None
-    assert f'hx-get="{section_url(shop.customer.code, "timeline")}" hx-trigger="revealed"' in response.content.decode()
-    data["timeline"] = timeline(client, shop.customer.code)
+    # Payments and the timeline are not built with the page: placeholders load them when they scroll into view.
+    for key in LAZY:
+        assert data[key] is None
+        assert f'hx-get="{section_url(shop.customer.code, key)}" hx-trigger="revealed"' in response.content.decode()
+        data[key] = section(client, shop.customer.code, key)
     assert [o.number for o in data["orders"]["orders"]] == [o.number for o in reversed(orders)]
     assert data["orders"]["more"] is False
     assert len(data["payments"]["payments"]) == 3
@@ -90,7 +108,9 @@ def test_sections_show_orders_payments_balance_and_timeline(shop: factories.Shop
     for order in orders:
         assert order.number in body
     assert "يفضل الاتصال مساءً" in body
-    assert f"/orders/payments/{Payment.objects.filter(order=orders[0]).get().pk}/receipt/" in body
+    receipt = f"/orders/payments/{Payment.objects.filter(order=orders[0]).get().pk}/receipt/"
+    assert receipt not in body
+    assert receipt in client.get(section_url(shop.customer.code, "payments")).content.decode()
     loaded = client.get(section_url(shop.customer.code, "timeline")).content.decode()
     assert "يفضل الاتصال مساءً" in loaded
     for order in orders:
@@ -104,8 +124,7 @@ def test_sections_are_bounded_whatever_the_history(
     counts = query_budget(
         lambda n: grow_history(shop, admin_user, n), lambda: client.get(f"/customers/{shop.customer.code}/")
     )
-    response = client.get(f"/customers/{shop.customer.code}/")
-    data = sections(response)
+    data = loaded(client, shop.customer.code)
     assert len(data["orders"]["orders"]) == 10 and data["orders"]["more"] is True
     assert len(data["payments"]["payments"]) == 10 and data["payments"]["more"] is True
     assert len(timeline(client, shop.customer.code)["entries"]) == 30
@@ -118,6 +137,12 @@ def test_sections_are_bounded_whatever_the_history(
         sizes=(100, 200),
     )
     assert timeline_counts[0] < counts[0]  # three queries (user, customer, the UNION), not the page's
+    payments_counts = query_budget(
+        lambda n: grow_history(shop, admin_user, n),
+        lambda: client.get(section_url(shop.customer.code, "payments")),
+        sizes=(100, 200),
+    )
+    assert payments_counts[0] < counts[0]
 
 
 def test_lists_show_only_the_orders_the_user_may_see(
@@ -131,7 +156,7 @@ def test_lists_show_only_the_orders_the_user_may_see(
     shop.customer.created_by = seller  # the seller sees the customer (they registered them)
     shop.customer.save(update_fields=["created_by"])
     client = login(seller)
-    data = sections(client.get(f"/customers/{shop.customer.code}/"))
+    data = loaded(client, shop.customer.code)
     assert {o.pk for o in data["orders"]["orders"]} == {o.pk for o in mine}
     assert {p.order_id for p in data["payments"]["payments"]} == {o.pk for o in mine}
     entries = timeline(client, shop.customer.code)["entries"]
@@ -156,8 +181,9 @@ def test_sections_need_the_orders_permission(
     assert response.status_code == 200
     assert sections(response) == {}
     assert shop.customer.code in response.content.decode()
-    # Nor can they load the lazy timeline by its address.
-    assert login(viewer).get(section_url(shop.customer.code, "timeline")).status_code == 404
+    # Nor can they load the lazy sections by their address.
+    for key in LAZY:
+        assert login(viewer).get(section_url(shop.customer.code, key)).status_code == 404
     allowed = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
     assert set(sections(login(allowed).get(f"/customers/{shop.customer.code}/"))) & ORDER_SECTIONS == ORDER_SECTIONS
     assert login(allowed).get(section_url(shop.customer.code, "timeline")).status_code == 200
@@ -169,9 +195,10 @@ def test_a_lazy_section_is_loaded_only_for_a_customer_in_scope(
     from erp.accounts.roles import RoleKey
 
     outsider = make_user(RoleKey.BRANCH_MANAGER, branch=branch_b)  # another branch's manager
-    assert login(outsider).get(section_url(shop.customer.code, "timeline")).status_code == 404
     manager = make_user(RoleKey.BRANCH_MANAGER, branch=branch_a)
-    assert login(manager).get(section_url(shop.customer.code, "timeline")).status_code == 200
+    for key in LAZY:
+        assert login(outsider).get(section_url(shop.customer.code, key)).status_code == 404
+        assert login(manager).get(section_url(shop.customer.code, key)).status_code == 200
     # Only a section that exists, and only by GET; anonymous users go to the login page.
     assert login(manager).get(section_url(shop.customer.code, "nothing")).status_code == 404
     assert login(manager).post(section_url(shop.customer.code, "timeline")).status_code == 405
