@@ -1,7 +1,7 @@
 """The cutting status the order page and API show (erp/cutting/departments.py, raw SQL in the order's own query)
 matches its rule for every mix of cutting order statuses: none without cutting orders, cancelled when all are,
-rejected if any is, completed when all not cancelled are, in progress once any moved, else pending. The first
-cutting order's id is the link."""
+rejected if any is, completed when all not cancelled are, in progress once any moved, else pending (the rule the
+cutting room applies to a cutting order's items). The first cutting order's id is the link."""
 
 import itertools
 from typing import Any
@@ -10,6 +10,7 @@ import pytest
 
 from erp.cutting.departments import annotate
 from erp.cutting.models import CuttingOrder, CuttingStatus
+from erp.cutting.services import derive_status
 from erp.cutting.tests.factories import bulk_cutting
 from erp.inventory.tests.factories import warehouse
 from erp.orders.models import Order
@@ -19,19 +20,9 @@ S = CuttingStatus
 
 
 def expected(statuses: tuple[str, ...]) -> str | None:
-    """The rule, written plainly."""
-    if not statuses:
-        return None
-    live = [s for s in statuses if s != S.CANCELLED]
-    if not live:
-        return S.CANCELLED
-    if S.REJECTED in live:
-        return S.REJECTED
-    if all(s == S.COMPLETED for s in live):
-        return S.COMPLETED
-    if any(s != S.PENDING for s in live):
-        return S.IN_PROGRESS
-    return S.PENDING
+    """None without cutting orders; else the rule the cutting room derives a cutting order's status from its items'
+    (services.derive_status), applied to the order's cutting orders."""
+    return derive_status(list(statuses)) if statuses else None
 
 
 MIXES = [m for n in range(4) for m in itertools.combinations_with_replacement(S.values, n)]
