@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from erp.cutting.models import CuttingOrder, CuttingStatus
-from erp.orders.departments import ORDER_ID, Department, correlated, literal
+from erp.orders.departments import Department, correlated, literal, of_order
 from erp.orders.models import Order
 
 S = CuttingStatus
@@ -25,7 +25,7 @@ def _count(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-_MINE = f'FROM "{CuttingOrder._meta.db_table}" WHERE "order_id" = {ORDER_ID}'
+_MINE = of_order(CuttingOrder)
 _STATUS = correlated(
     f"""SELECT CASE
         WHEN COUNT(*) = 0 THEN NULL

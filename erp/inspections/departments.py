@@ -14,7 +14,7 @@ from erp.inspections.models import Inspection
 def annotate(qs: QuerySet[Any]) -> QuerySet[Any]:
     from erp.orders.departments import latest
 
-    status, pk = latest(Inspection._meta.db_table, "status")
+    status, pk = latest(Inspection, "status")
     return qs.annotate(dept_inspection_status=status, dept_inspection_id=pk)
 
 

@@ -8,7 +8,7 @@ def _annotate(qs: Any) -> Any:
     from erp.installations.models import Installation
     from erp.orders.departments import latest
 
-    status, pk = latest(Installation._meta.db_table, "status")
+    status, pk = latest(Installation, "status")
     return qs.annotate(dept_installation_status=status, dept_installation_id=pk)
 
 

@@ -86,11 +86,8 @@ def movement_list(*, actor: Any, filters: Any = None) -> QuerySet[StockMovement]
 def product_movements(*, actor: Any, product: Any, limit: int = 20) -> list[StockMovement]:
     """A product's latest movements in the user's warehouses, with what the product page shows of them (the colour
     and the warehouse; the product is the page's own)."""
-    return list(
-        StockMovement.objects.filter(warehouse__in=warehouse_list(actor=actor), variant__product=product)
-        .select_related("variant", "warehouse")
-        .order_by("-id")[:limit]
-    )
+    scoped = movement_list(actor=actor).filter(variant__product=product)
+    return list(scoped.select_related(None).select_related("variant", "warehouse").order_by("-id")[:limit])
 
 
 def transfer_list(*, actor: Any) -> QuerySet[Any]:

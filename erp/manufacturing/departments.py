@@ -12,9 +12,7 @@ from erp.orders.models import Order
 
 
 def annotate(qs: QuerySet[Order]) -> QuerySet[Order]:
-    status, pk = latest(
-        FactoryOrder._meta.db_table, "status", where=f'"order_type" <> {literal(FactoryOrder.Type.MODIFICATION)}'
-    )
+    status, pk = latest(FactoryOrder, "status", where=f'"order_type" <> {literal(FactoryOrder.Type.MODIFICATION)}')
     return qs.annotate(dept_manufacturing_status=status, dept_manufacturing_id=pk)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Field, IntegerField, QuerySet
+from django.db.models import CharField, Field, IntegerField, Model, QuerySet
 from django.db.models.expressions import RawSQL
 from django_stubs_ext import StrOrPromise
 
@@ -61,12 +61,18 @@ def correlated(sql: str, output_field: Field[Any, Any] | None = None) -> RawSQL:
     return RawSQL(f"({sql})", (), output_field=output_field or CharField())  # noqa: S611 - built from constants
 
 
-def latest(table: str, column: str, *, where: str = "") -> tuple[RawSQL, RawSQL]:
-    """`column` of the order's latest record (highest id) in `table`, and that record's id."""
-    # Table and column names come from the models, conditions from `literal`: no value from a request.
-    condition = f'"order_id" = {ORDER_ID}' + (f" AND {where}" if where else "")
-    last = f'SELECT "{column}" FROM "{table}" WHERE {condition} ORDER BY "id" DESC LIMIT 1'  # noqa: S608
-    return correlated(last), correlated(f'SELECT MAX("id") FROM "{table}" WHERE {condition}', IntegerField())  # noqa: S608
+def of_order(model: type[Model]) -> str:
+    """`FROM <model's table> WHERE <its order column> = <the order row>`, for a department's subquery."""
+    return f'FROM "{model._meta.db_table}" WHERE "{model._meta.get_field("order").column}" = {ORDER_ID}'  # type: ignore[union-attr]
+
+
+def latest(model: type[Model], field: str, *, where: str = "") -> tuple[RawSQL, RawSQL]:
+    """`field` of the order's latest `model` record (highest id), and that record's id."""
+    # Table and column names come from the model, conditions from `literal`: no value from a request.
+    column, pk = model._meta.get_field(field).column, model._meta.pk.column  # type: ignore[union-attr]
+    mine = of_order(model) + (f" AND {where}" if where else "")
+    last = f'SELECT "{column}" {mine} ORDER BY "{pk}" DESC LIMIT 1'
+    return correlated(last), correlated(f'SELECT MAX("{pk}") {mine}', IntegerField())
 
 
 def register_department(department: Department) -> None:

@@ -168,6 +168,31 @@ def test_dashboard_export_and_customer_section(world: dict[str, Any]) -> None:
     assert complaint.number in seller.get(section).content.decode()
 
 
+def test_the_customer_pages_complaints_section_is_bounded_and_needs_the_permission(
+    world: dict[str, Any], make_user: Callable[..., Any], branch_a: Any, query_budget: Callable[..., list[int]]
+) -> None:
+    from django.contrib.auth.models import Permission
+
+    code = world["customer"].code
+    section = reverse("customers:customer_section", args=[code, "complaints"])
+    seller = login(world["seller"])
+    counts = query_budget(
+        lambda n: f.bulk_complaints(
+            count=n, customer=world["customer"], ctype=world["type"], created_by=world["seller"]
+        ),
+        lambda: seller.get(section),
+    )
+    assert counts[0] == counts[1]
+    assert seller.get(section).context["s"]["context"]["complaints"]["total"] == 100
+    # Denied: another branch's salesperson (the customer is out of their scope), and a user who may see the customer
+    # but not complaints.
+    assert login(world["seller_b"]).get(section).status_code == 404
+    viewer = make_user(None, branch=branch_a)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_customers", content_type__app_label="customers"))
+    assert login(viewer).get(reverse("customers:customer_detail", args=[code])).status_code == 200
+    assert login(viewer).get(section).status_code == 404
+
+
 def test_large_export_is_a_background_job_keeping_the_filters(
     world: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
