@@ -35,10 +35,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queues: the documented worker command (README) consumes all of them.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_QUEUES = (Queue("default"), Queue("messaging"), Queue("imports"))
+# Outgoing messages (WhatsApp, notifications) all leave through the outbox, so a long import never delays them.
 CELERY_TASK_ROUTES = {
-    "erp.notifications.*": {"queue": "messaging"},
-    "erp.integrations.*": {"queue": "messaging"},
-    "erp.*.tasks.*_import*": {"queue": "imports"},
+    "erp.outbox.tasks.*": {"queue": "messaging"},
+    "erp.*.tasks.*_import_*": {"queue": "imports"},
 }
 
 # The one beat schedule. Each cron links to crontab.guru for review.

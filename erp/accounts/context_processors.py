@@ -3,8 +3,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from erp.accounts.access import access_for
@@ -35,7 +35,7 @@ def _menu_html(keys: tuple[str, ...], active: tuple[str, ...], language: str) ->
         (
             (
                 " active" if key in active else "",
-                format_html(' aria-current="page"') if key in active else "",
+                mark_safe(' aria-current="page"') if key in active else "",
                 by_key[key].url,
                 by_key[key].icon,
                 str(by_key[key].label),

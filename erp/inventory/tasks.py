@@ -10,14 +10,14 @@ def product_image_thumbnail(image_id: int) -> bool:
     return make(image_id=image_id)
 
 
-@shared_task(name="erp.inventory.tasks.catalogue_import_validate", queue="imports", acks_late=True)
+@shared_task(name="erp.inventory.tasks.catalogue_import_validate", acks_late=True)
 def catalogue_import_validate(job_id: int) -> str:
     from erp.inventory.imports import import_job_validate
 
     return import_job_validate(job_id=job_id)
 
 
-@shared_task(name="erp.inventory.tasks.catalogue_import_run", queue="imports", acks_late=True)
+@shared_task(name="erp.inventory.tasks.catalogue_import_run", acks_late=True)
 def catalogue_import_run(job_id: int) -> str:
     """One slice of the real run; re-enqueues itself until every row is processed (resumable after a crash)."""
     from erp.core.flags import enqueue_on_commit

@@ -28,3 +28,20 @@ def test_documented_worker_command_consumes_every_queue() -> None:
     line = next(ln for ln in readme.splitlines() if "celery -A config worker" in ln)
     consumed = set(line.split("-Q", 1)[1].split()[0].split(","))
     assert consumed == {q.name for q in app.conf.task_queues}
+
+
+def test_routes_send_each_task_to_its_queue() -> None:
+    """Queues come from CELERY_TASK_ROUTES alone (the `queue` task attribute is deprecated in Celery 6)."""
+    app.loader.import_default_modules()
+    router = app.amqp.router
+
+    def queue_of(name: str) -> str:
+        route = router.route({}, name)
+        return str(route["queue"].name)
+
+    assert queue_of("erp.inventory.tasks.catalogue_import_validate") == "imports"
+    assert queue_of("erp.inventory.tasks.catalogue_import_run") == "imports"
+    assert queue_of("erp.outbox.tasks.outbox_process") == "messaging"
+    assert queue_of("erp.outbox.tasks.outbox_dispatch") == "messaging"
+    assert queue_of("erp.accounts.tasks.api_tokens_purge") == "default"
+    assert not [name for name, task in app.tasks.items() if name.startswith("erp.") and getattr(task, "queue", None)]
