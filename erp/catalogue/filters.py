@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.inventory.models import Category, Product
 
@@ -37,7 +37,7 @@ class IdListFilter(django_filters.Filter):
 class LabelFilter(StyledFilterSet):
     """Which products go on a label sheet: a category (with its subtree), a search, or an explicit selection."""
 
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.filter(is_active=True).order_by("path"),
         method="filter_category",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.accounts.models import Branch, User
 from erp.accounts.scoping import scope_for
 from erp.complaints.models import Complaint, ComplaintType, Priority
-from erp.core.filters import DayFromFilter, DayToFilter, StyledFilterSet
+from erp.core.filters import DayFromFilter, DayToFilter, SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
@@ -25,7 +25,7 @@ def _assignees(request: Any) -> QuerySet[User]:
 
 
 class ComplaintFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(
         choices=Complaint.Status.choices, method="filter_status", label=_("Status"), empty_label=_("Any status")
     )

@@ -28,7 +28,7 @@ from erp.complaints.forms import (
 from erp.complaints.models import Complaint, ComplaintAttachment, ComplaintType, Holiday
 from erp.core.exceptions import ApplicationError, NotFoundError
 from erp.core.exportjobs import export_response
-from erp.core.filters import filter_form
+from erp.core.filters import SEARCH_MIN_LENGTH, filter_form, searchable
 from erp.core.keyset import keyset_page
 from erp.core.text import normalize_search
 
@@ -180,14 +180,18 @@ def customer_options(request: HttpRequest) -> HttpResponse:
 
     term = normalize_search(request.GET.get("q", ""))
     rows: list[Any] = []
-    if len(term) >= 2:
+    if searchable(term):
         rows = list(
             scope_for(request.user, "customers", Customer.objects.all())
             .filter(search_text__contains=term)
             .only("pk", "name", "code", "phone")
             .order_by("name", "pk")[:20]
         )
-    return render(request, "complaints/_customer_options.html", {"rows": rows, "term": term})
+    return render(
+        request,
+        "complaints/_customer_options.html",
+        {"rows": rows, "term": term, "too_short": bool(term) and not searchable(term), "min_length": SEARCH_MIN_LENGTH},
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

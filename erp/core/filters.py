@@ -5,14 +5,52 @@ from types import SimpleNamespace
 from typing import Any
 
 import django_filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.core.forms import prefetch_choices, style_fields
+from erp.core.text import normalize_search
 
 ACTIVE_CHOICES = [("true", _("Active")), ("false", _("Inactive"))]
+
+# A trigram index serves a `LIKE '%term%'` only when the term holds a whole trigram: a shorter term scans the table
+# (performance.md: no LIKE scans over a million rows), and matches most of it anyway.
+SEARCH_MIN_LENGTH = 3
+
+
+def searchable(term: str) -> bool:
+    """Whether a normalised search term is long enough to search with (spaces do not count)."""
+    return len(term.replace(" ", "")) >= SEARCH_MIN_LENGTH
+
+
+class SearchField(forms.CharField):
+    """The free-text search box: at least SEARCH_MIN_LENGTH characters once normalised (diacritics, tatweel and
+    spaces do not count), with a message that names the field."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "minlength": str(SEARCH_MIN_LENGTH)}  # the browser checks it first
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not searchable(normalize_search(value)):
+            raise ValidationError(
+                _("%(field)s: type at least %(count)d letters or digits."),
+                code="min_length",
+                params={"field": self.label, "count": SEARCH_MIN_LENGTH},
+            )
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`search=` over a trigram-indexed search column (the filter's `method` does the lookup)."""
+
+    field_class = SearchField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Search"))
+        super().__init__(*args, **kwargs)
 
 
 class StyledFilterSet(django_filters.FilterSet):

@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import SearchFilter, StyledFilterSet
 from erp.core.phones import normalize_phone
 from erp.core.text import normalize_search
 from erp.customers.models import Customer, CustomerCategory, CustomerType
@@ -41,7 +41,7 @@ def branch_choices_for(request: Any) -> QuerySet[Branch]:
 
 
 class CustomerFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     branch = django_filters.ModelChoiceFilter(
         queryset=lambda request: branch_choices_for(request), label=_("Branch"), empty_label=_("All branches")
     )

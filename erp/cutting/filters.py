@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import DayFromFilter, DayToFilter, StyledFilterSet
+from erp.core.filters import DayFromFilter, DayToFilter, SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.cutting.models import CuttingOrder, CuttingStatus
 from erp.inventory.filters import warehouse_choices_for
@@ -14,7 +14,7 @@ CUT_TYPES = [(t.value, t.label) for t in Order.Type if t != Order.Type.INSPECTIO
 
 
 class CuttingOrderFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(choices=CuttingStatus.choices, label=_("Status"), empty_label=_("Any status"))
     warehouse = django_filters.ModelChoiceFilter(
         queryset=lambda request: warehouse_choices_for(request), label=_("Warehouse"), empty_label=_("Any warehouse")

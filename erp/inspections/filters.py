@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch, User
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.inspections.models import Inspection
 
@@ -27,7 +27,7 @@ def technician_choices(request: Any) -> QuerySet[User]:
 
 
 class InspectionFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(
         choices=Inspection.Status.choices, label=_("Status"), empty_label=_("Any status")
     )

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import ACTIVE_CHOICES, StyledFilterSet
+from erp.core.filters import ACTIVE_CHOICES, SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.installations.models import Installation, ModificationRequest, Team, Vehicle, VehicleMission
 from erp.orders.filters import branch_choices
@@ -15,7 +15,7 @@ def team_choices(request: Any) -> QuerySet[Team]:
 
 
 class InstallationFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(
         choices=Installation.Status.choices, label=_("Status"), empty_label=_("Any status")
     )

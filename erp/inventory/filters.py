@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from erp.core.filters import ACTIVE_CHOICES, DayFromFilter, DayToFilter, StyledFilterSet
+from erp.core.filters import ACTIVE_CHOICES, DayFromFilter, DayToFilter, SearchFilter, StyledFilterSet
 from erp.core.text import normalize_code, normalize_search
 from erp.inventory.models import (
     Category,
@@ -27,7 +27,7 @@ def warehouse_choices_for(request: Any) -> QuerySet[Warehouse]:
 
 
 class ProductFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     category = django_filters.ModelChoiceFilter(
         queryset=Category.objects.order_by("path"),
         method="filter_category",
@@ -75,7 +75,7 @@ class ProductFilter(StyledFilterSet):
 
 
 class VariantFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     product = django_filters.NumberFilter(field_name="product_id", label=_("Product"))
     barcode = django_filters.CharFilter(field_name="barcode", label=_("Barcode"))
 
@@ -156,7 +156,7 @@ class TransferFilter(StyledFilterSet):
 
 
 class SupplierFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     is_active = django_filters.ChoiceFilter(
         choices=ACTIVE_CHOICES, method="filter_active", label=_("Status"), empty_label=_("Any status")
     )

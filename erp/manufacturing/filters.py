@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp.accounts.models import Branch
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.manufacturing.models import FactoryOrder, ProductionLine
 
@@ -32,7 +32,7 @@ def overdue_q() -> Q:
 
 
 class FactoryOrderFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(choices=S.choices, label=_("Status"), empty_label=_("Any status"))
     order_type = django_filters.ChoiceFilter(
         choices=FactoryOrder.Type.choices, label=_("Type"), empty_label=_("All types")

@@ -70,7 +70,7 @@ def orders_context(actor: Any, customer: Any) -> dict[str, Any]:
         )
         .order_by("-id")[: LATEST + 1]
     )
-    return {"orders": rows[:LATEST], "more": len(rows) > LATEST, "search": customer.code}
+    return {"orders": rows[:LATEST], "more": len(rows) > LATEST, "customer": customer.pk}
 
 
 def payments_context(actor: Any, customer: Any) -> dict[str, Any]:

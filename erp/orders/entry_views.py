@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from erp.accounts.access import access_for, require_perm
+from erp.core.filters import SEARCH_MIN_LENGTH, searchable
 from erp.core.paging import paginate
 from erp.core.text import normalize_code
 from erp.customers.filters import search_terms
@@ -406,10 +407,11 @@ def entry_customers(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "orders.place_orders")
     query = (request.GET.get("customer_q") or request.GET.get("q") or "").strip()
     found: list[Customer] = []
-    if search_terms(query):
+    too_short = bool(query) and not searchable(search_terms(query))
+    if query and not too_short:
         found = list(customer_list(actor=request.user, filters={"search": query}).order_by("name", "pk")[:SUGGESTIONS])
     quick: dict[str, Any] = {}
-    if query and not found and access_for(request.user).has_perm("customers.manage_customers"):
+    if query and not too_short and not found and access_for(request.user).has_perm("customers.manage_customers"):
         from erp.customers.models import CustomerType
 
         digits = "".join(ch for ch in normalize_code(query) if ch.isdigit())
@@ -424,6 +426,8 @@ def entry_customers(request: HttpRequest) -> HttpResponse:
         {
             "found": found,
             "query": query,
+            "too_short": too_short,
+            "min_length": SEARCH_MIN_LENGTH,
             "quick": quick,
             "blocked": Customer.Status.BLOCKED,
             "active": Customer.Status.ACTIVE,

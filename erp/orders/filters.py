@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from erp.accounts.models import Branch
-from erp.core.filters import StyledFilterSet
+from erp.core.filters import SearchFilter, StyledFilterSet
 from erp.core.text import normalize_search
 from erp.orders.models import Order, Payment, PromoCode, Salesperson
 
@@ -40,7 +40,7 @@ def salesperson_choices(request: Any) -> QuerySet[Salesperson]:
 
 
 class OrderFilter(StyledFilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter(method="filter_search")
     status = django_filters.ChoiceFilter(choices=Order.Status.choices, label=_("Status"), empty_label=_("Any status"))
     order_type = django_filters.ChoiceFilter(choices=Order.Type.choices, label=_("Type"), empty_label=_("All types"))
     priority = django_filters.ChoiceFilter(

@@ -44,14 +44,12 @@ def order_get_for_user(*, actor: Any, pk: int) -> Order:
     qs = order_base(actor=actor).select_related(
         "customer", "customer__customer_type", "branch", "salesperson", "created_by", "promo_code"
     )
-    return get_object_or_404(
+    order = get_object_or_404(
         with_departments(qs).prefetch_related(
             Prefetch("items", queryset=OrderItem.objects.select_related("warehouse").order_by("position", "id")),
             Prefetch(
                 "rooms",
-                queryset=CurtainRoom.objects.prefetch_related("fabrics__order_item", "accessories").order_by(
-                    "position", "id"
-                ),
+                queryset=CurtainRoom.objects.prefetch_related("fabrics", "accessories").order_by("position", "id"),
             ),
             Prefetch("events", queryset=OrderEvent.objects.select_related("user").order_by("id")),
             Prefetch(
@@ -62,6 +60,13 @@ def order_get_for_user(*, actor: Any, pk: int) -> Order:
         ),
         pk=pk,
     )
+    # A fabric's item is one of the order's items, already fetched: link it instead of fetching it again.
+    items = {item.pk: item for item in order.items.all()}
+    for room in order.rooms.all():
+        for fabric in room.fabrics.all():
+            if fabric.order_item_id in items:
+                fabric.order_item = items[fabric.order_item_id]
+    return order
 
 
 def order_items(*, order: Order) -> QuerySet[OrderItem]:

@@ -43,6 +43,8 @@ def test_filing_a_complaint_through_the_form(world: dict[str, Any]) -> None:
     client = login(world["seller"])
     options = client.get(reverse("complaints:customer_options"), {"q": "مني"})  # ى/ي folded
     assert world["customer"].code in options.content.decode()
+    short = client.get(reverse("complaints:customer_options"), {"q": "من"}).content.decode()
+    assert world["customer"].code not in short and "اكتب 3 حروف أو أرقام على الأقل." in short
     url = reverse("complaints:complaint_create") + f"?customer={world['customer'].pk}"
     assert client.get(url).status_code == 200
     response = client.post(

@@ -89,7 +89,7 @@ def an_item(world: World) -> dict[str, int]:
 
 SPECS = [
     UrlSpec("cutting:order_list", VIEWERS, grow),
-    UrlSpec("cutting:order_list", VIEWERS, grow, query="search=c-&status=pending&order_type=tailoring"),
+    UrlSpec("cutting:order_list", VIEWERS, grow, query="search=محمد&status=pending&order_type=tailoring"),
     UrlSpec("cutting:order_list", EXPORTERS, grow, query="export=xlsx"),
     UrlSpec("cutting:order_detail", VIEWERS, grow_one, kwargs=a_cutting_order),
     UrlSpec("cutting:order_print", VIEWERS, grow_one, kwargs=a_cutting_order),
@@ -113,7 +113,7 @@ SPECS = [
         status=302,
     ),
     UrlSpec("api-cutting:cutting-order-list", VIEWERS, grow, api=True, query="page_size=100"),
-    UrlSpec("api-cutting:cutting-order-list", VIEWERS, grow, api=True, query="search=c-&status=pending"),
+    UrlSpec("api-cutting:cutting-order-list", VIEWERS, grow, api=True, query="search=محمد&status=pending"),
     UrlSpec("api-cutting:cutting-order-detail", VIEWERS, grow_one, kwargs=a_cutting_order, api=True),
     UrlSpec(
         "api-cutting:cutting-order-transition",

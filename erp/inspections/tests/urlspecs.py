@@ -93,7 +93,7 @@ SPECS = [
         "inspections:inspection_list",
         (SUPERUSER, MANAGER, TECH),
         grow,
-        query="search=b&status=scheduled&result=&date_after=2020-01-01&date_before=2099-12-31",
+        query="search=محمد&status=scheduled&result=&date_after=2020-01-01&date_before=2099-12-31",
     ),
     UrlSpec(
         "inspections:inspection_list", (SUPERUSER, MANAGER, RoleKey.BRANCH_MANAGER.value), grow, query="export=xlsx"
@@ -154,7 +154,7 @@ SPECS = [
         (SUPERUSER, MANAGER, TECH),
         grow,
         api=True,
-        query="page_size=100&search=b&status=scheduled&date_after=2020-01-01",
+        query="page_size=100&search=محمد&status=scheduled&date_after=2020-01-01",
     ),
     UrlSpec(
         "api-inspections:inspection-list",

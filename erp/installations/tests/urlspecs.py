@@ -207,7 +207,7 @@ SPECS = [
         "installations:installation_list",
         MANAGERS,
         grow,
-        query="search=t&status=scheduled&date_from=2000-01-01&date_to=2100-01-01&ordering=scheduled_date",
+        query="search=محمد&status=scheduled&date_from=2000-01-01&date_to=2100-01-01&ordering=scheduled_date",
     ),
     UrlSpec("installations:installation_list", (SUPERUSER, INSTALLER, BRANCH), grow, query="export=xlsx"),
     UrlSpec("installations:needs_scheduling", MANAGERS, grow_ready),
@@ -289,7 +289,7 @@ SPECS = [
         MANAGERS,
         grow,
         api=True,
-        query="page_size=100&search=t&status=scheduled&date_from=2000-01-01",
+        query="page_size=100&search=محمد&status=scheduled&date_from=2000-01-01",
     ),
     UrlSpec(
         "api-installations:installation-list",

@@ -185,3 +185,13 @@ def test_idempotency_key_replays_order_and_payment(shop: Shop, seller_a: User) -
     assert three.json()["id"] == four.json()["id"]
     order = Order.objects.get()
     assert order.paid == Decimal("320.00") and Payment.objects.count() == 3
+
+
+def test_the_orders_api_answers_400_naming_the_field(shop: Shop, seller_a: User) -> None:
+    order = place(shop, seller_a)
+    client = client_for(seller_a)
+    refused = client.get("/api/v1/orders/", {"search": "ab"})
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"] == {"search": ["بحث: اكتب 3 حروف أو أرقام على الأقل."]}
+    found = client.get("/api/v1/orders/", {"search": order.number})
+    assert found.status_code == 200 and [o["number"] for o in found.json()["results"]] == [order.number]

@@ -108,6 +108,11 @@ def test_sections_show_orders_payments_balance_and_timeline(shop: factories.Shop
     for order in orders:
         assert order.number in body
     assert "يفضل الاتصال مساءً" in body
+    # "Open in the orders list" lists this customer's orders (the order search does not cover customer codes).
+    link = f"/orders/?customer={shop.customer.pk}"
+    assert f'href="{link}"' in body
+    listed = client.get(link).content.decode()
+    assert all(order.number in listed for order in orders)
     receipt = f"/orders/payments/{Payment.objects.filter(order=orders[0]).get().pk}/receipt/"
     assert receipt not in body
     assert receipt in client.get(section_url(shop.customer.code, "payments")).content.decode()

@@ -429,3 +429,17 @@ def test_quick_registration_with_a_taken_phone_saves_nothing_and_says_why(shop: 
     assert Customer.objects.count() == before
     with translation.override("ar"):
         assert _("The customer was not registered. %(errors)s").split("%")[0].strip() in response.content.decode()
+
+
+def test_customer_suggestions_wait_for_three_letters(shop: Shop, seller_a: User) -> None:
+    """A one- or two-letter query cannot use the search index: no search, no "no match" and no quick registration,
+    a hint instead (and never an error)."""
+    client = client_for(seller_a)
+    for short in ("م", "01", " مح "):
+        response = client.get("/orders/new/customers/", {"customer_q": short})
+        page = response.content.decode()
+        assert response.status_code == 200, short
+        assert "اكتب 3 حروف أو أرقام على الأقل." in page, short
+        assert 'data-testid="quick-customer"' not in page and shop.customer.name not in page
+    found = client.get("/orders/new/customers/", {"customer_q": shop.customer.name[:3]}).content.decode()
+    assert shop.customer.name in found and "اكتب 3" not in found

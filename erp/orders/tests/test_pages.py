@@ -97,3 +97,14 @@ def test_promo_pages(sales_boss: User, seller_a: User) -> None:
         actor=sales_boss, discount_percent=Decimal(5), expires_at=timezone.now() + timedelta(days=1)
     )
     assert client_for(seller_a).post(f"/orders/promo-codes/{other.pk}/cancel/").status_code == 403
+
+
+def test_the_order_list_page_shows_the_error_and_no_orders(shop: Shop, seller_a: User) -> None:
+    order = place(shop, seller_a)
+    client = client_for(seller_a)
+    page = client.get("/orders/", {"search": order.number[-2:]})
+    html = page.content.decode()
+    assert page.status_code == 200 and order.number not in html
+    assert "بحث: اكتب 3 حروف أو أرقام على الأقل." in html  # the default language
+    found = client.get("/orders/", {"search": order.number}).content.decode()
+    assert order.number in found
