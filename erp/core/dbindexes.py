@@ -24,3 +24,8 @@ def trigram_index(table: str, name: str, column: str = "search_text") -> migrati
         f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)",
     ]
     return migrations.RunPython(_postgresql_only(create), _postgresql_only([f"DROP INDEX IF EXISTS {name}"]))
+
+
+def postgresql_sql(forward: list[str], reverse: list[str]) -> migrations.RunPython:
+    """Statements run on PostgreSQL only, with the statements that undo them."""
+    return migrations.RunPython(_postgresql_only(forward), _postgresql_only(reverse))

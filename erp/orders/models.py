@@ -257,8 +257,8 @@ class Order(BaseModel):
             models.Index(fields=["salesperson", "-id"], name="orders_salesperson_id"),
             models.Index(fields=["order_date", "-id"], name="orders_date_id"),
             # The list's other orderings (keyset: the sort column, then id) and the filters that combine with a date
-            # or a status (docs/performance.md; checked by erp/orders/queryplans.py). Search: a trigram index on
-            # search_text (PostgreSQL, migration 0004).
+            # or a status (docs/performance.md; checked by erp/orders/queryplans.py). Search: a GIN index on
+            # search_text's trigrams, the status and the branch (PostgreSQL, migration 0005).
             models.Index(fields=["expected_delivery_date", "id"], name="orders_expected_id"),
             models.Index(fields=["total", "id"], name="orders_total_id"),
             models.Index(fields=["balance", "id"], name="orders_balance_id"),
