@@ -60,7 +60,7 @@ def prefetch_choices(form: forms.BaseForm, overrides: dict[str, QuerySet[Any]] |
 
 
 # Django's select template includes two templates per option, and each input's template includes input.html, which
-# includes attrs.html; ours inline them (the same HTML in a fraction of the time: a 40-option select took 3 ms).
+# includes attrs.html; ours inline them (the same HTML in a fraction of the time: a 40-option select, 5.0 → 1.1 ms).
 # The Jinja2 form renderer finds them in erp/core/jinja2/.
 FAST_SELECT = "erp/forms/select.html"
 FAST_INPUT = "erp/forms/input.html"
