@@ -94,7 +94,7 @@ def test_demo_catalogue_is_realistic_and_consistent() -> None:
 
 
 def test_every_table_has_planner_statistics_afterwards() -> None:
-    """Small tables filled through the services (vehicle missions, rooms) get statistics too, as autovacuum would
+    """Small tables filled through the services (curtain rooms, complaint types) get statistics too, as autovacuum would
     give them in a running system: the benchmark's plans are the ones production gets."""
     from django.db import connection
 

@@ -18,7 +18,6 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def all_filtersets() -> list[type[StyledFilterSet]]:
-    apps.get_app_configs()
     for config in apps.get_app_configs():
         if config.name.startswith("erp."):
             try:

@@ -62,9 +62,8 @@ def _backend_cpu() -> float | None:
 
 def _analyze() -> None:
     """Give the planner statistics for every table, as autovacuum would have in a running system. The bulk-loaded
-    tables have theirs already; a small one filled through the services (42 vehicle missions) has none until 50
-    rows change, and without them the planner guessed hundreds of missions and hash-joined all 136,000
-    installations to name 25 of them (the missions list: 119 ms at the large size)."""
+    tables have theirs already; small ones filled through the services (curtain rooms, complaint types) had none
+    after a large run, so the benchmark and the query-plan checks planned them on guesses."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
