@@ -11,6 +11,10 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
+    try:  # `migrate accounts zero` ends with post_migrate too, and no roles table (as Django's create_permissions)
+        kwargs["apps"].get_model("accounts", "Role")
+    except (KeyError, LookupError):
+        return
     from erp.accounts.services import role_sync
 
     role_sync()

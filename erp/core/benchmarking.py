@@ -18,10 +18,13 @@ import math
 import os
 import platform
 import re
+import statistics
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from erp.core.testing.urlbudget import ANONYMOUS, SUPERUSER, UrlSpec, World, collect_specs
@@ -376,15 +379,54 @@ def row_counts() -> dict[str, int]:
     return {label: n for label, n in counts.items() if n}
 
 
+def cpu_model() -> str:
+    """The processor's name as the kernel reports it (the same "2 cores" ran 3-5× apart between sessions)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+CALIBRATION_TEMPLATE = (
+    "{% for row in rows %}<tr><td>{{ row.name|upper }}</td><td>{{ row.total|floatformat:2 }}</td>"
+    "<td>{{ row.when|date:'Y-m-d' }}</td><td>{% if row.vip %}VIP{% else %}-{% endif %}</td></tr>{% endfor %}"
+)
+
+
+def calibration_ms(rounds: int = 7) -> float:
+    """The median time of a fixed piece of page work: a Django template rendering 500 rows through filters.
+
+    Two runs on different machines, or on one machine on a busy and a quiet day, compare through it: a page's p50
+    divided by this number is a speed the machine does not change much. It is printed with every report."""
+    from django.template import engines
+
+    template = engines["django"].from_string(CALIBRATION_TEMPLATE)
+    start = date(2026, 1, 1)
+    rows = [
+        {"name": f"customer {i}", "total": Decimal(i) / 7, "when": start + timedelta(days=i % 300), "vip": i % 3 == 0}
+        for i in range(500)
+    ]
+    samples = []
+    with translation.override("en"):  # the same work whatever language the command runs in
+        for _ in range(rounds):
+            started = time.perf_counter()
+            template.render({"rows": rows})
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
 def machine() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores ({cpu_model()}), {platform.platform()}, Python {platform.python_version()}, "
         f"PostgreSQL {pg.split()[0]} (throwaway, fsync off), Redis cache and sessions; load average {load} "
-        "at the end (other jobs share this machine)"
+        f"at the end (other jobs share this machine); calibration {calibration_ms():.1f} ms (see `calibration_ms`)"
     )
 
 

@@ -119,3 +119,29 @@ def test_refuses_debug_and_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="PostgreSQL only"):
         call_command("benchmark", size="small", stdout=StringIO())
+
+
+def test_the_report_names_the_processor_and_a_calibration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs from different machines compare through the processor's name and the calibration time."""
+    model = benchmarking.cpu_model()
+    assert model and model == model.strip()
+    timings = [benchmarking.calibration_ms(rounds=3) for _ in range(3)]
+    assert all(t > 0 for t in timings)
+
+    monkeypatch.setattr(benchmarking, "calibration_ms", lambda rounds=7: 12.34)
+    line = benchmarking.machine()
+    assert f"cores ({model})" in line
+    assert line.endswith("calibration 12.3 ms (see `calibration_ms`)")
+
+
+def test_the_calibration_renders_every_row() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.template import engines
+    from django.utils import translation
+
+    rows = [{"name": "a", "total": Decimal("1") / 7, "when": date(2026, 1, 2), "vip": True}]
+    with translation.override("en"):
+        html = engines["django"].from_string(benchmarking.CALIBRATION_TEMPLATE).render({"rows": rows * 2})
+    assert html.count("<tr><td>A</td><td>0.14</td><td>2026-01-02</td><td>VIP</td></tr>") == 2
