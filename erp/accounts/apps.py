@@ -11,10 +11,14 @@ def _sync_roles(sender: AppConfig, **kwargs: Any) -> None:
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
     if sender is not with_models[-1]:
         return
-    try:  # `migrate accounts zero` ends with post_migrate too, and no roles table (as Django's create_permissions)
-        kwargs["apps"].get_model("accounts", "Role")
-    except (KeyError, LookupError):
-        return
+    # `migrate accounts zero` ends with post_migrate too, with no roles table left (as Django's create_permissions
+    # does, look in the migrated state). `flush` sends it without a state: the tables are there.
+    migrated = kwargs.get("apps")
+    if migrated is not None:
+        try:
+            migrated.get_model("accounts", "Role")
+        except LookupError:
+            return
     from erp.accounts.services import role_sync
 
     role_sync()

@@ -65,3 +65,23 @@ def test_every_migration_reverses_and_applies_again(scratch_database: str) -> No
     )
     assert result.returncode == 0, result.stderr[-4000:]
     assert "round trip ok" in result.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_roles_come_back_after_a_flush() -> None:
+    """`flush` (run after every transactional test) sends post_migrate without a migration state: the roles and
+    their permissions are synced again, as after `migrate`."""
+    from django.core.management import call_command
+
+    from erp.accounts.models import Role
+    from erp.accounts.services import role_sync
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    def grants() -> set[tuple[str, str]]:
+        return set(Role.permissions.through.objects.values_list("role__key", "permission__codename"))
+
+    after_flush = grants()
+    assert Role.objects.filter(is_system=True).count() > 10 and len(after_flush) > 50
+    role_sync()
+    assert grants() == after_flush
