@@ -14,6 +14,7 @@ Budgets (docs: performance.md §3 "Load" and "Memory", reliability.md T9):
 from __future__ import annotations
 
 import os
+import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,18 @@ def machine_cpu(proc: Path = PROC) -> tuple[float, float]:
     idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
     total = sum(values[:8])  # guest time is already counted in user time
     return (total - idle) / CLOCK_TICKS, total / CLOCK_TICKS
+
+
+def cpu_model(proc: Path = PROC) -> str:
+    """The processor's name as the kernel reports it: "2 cores" ran 3-5× apart between sessions, so every report
+    names the processor it ran on."""
+    try:
+        for line in (proc / "cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def cpu_pressure_us(proc: Path = PROC) -> int | None:

@@ -769,6 +769,7 @@ def on_quitting(environment: Environment, **kwargs: Any) -> None:
                 "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                 "command": os.environ.get("LOAD_COMMAND", "locust -f load/locustfile.py"),
                 "size": os.environ.get("LOAD_DATA_SIZE", "?"),
+                "cpu_model": checks.cpu_model(),
                 "users": getattr(options, "num_users", None),
                 "spawn_rate": getattr(options, "spawn_rate", None),
                 "run_time_s": getattr(options, "run_time", None),

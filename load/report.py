@@ -27,7 +27,8 @@ def render(report: dict[str, Any]) -> str:
     memory = report.get("memory")
     verdict = "PASS" if report["passed"] else "FAIL: " + "; ".join(report["problems"])
     lines = [
-        f"- Date: {run.get('date', '?')}; machine: 2 cores, shared with other jobs; data: `{run.get('size', '?')}`.",
+        f"- Date: {run.get('date', '?')}; machine: 2 cores ({run.get('cpu_model', '?')}), shared with other jobs; "
+        f"data: `{run.get('size', '?')}`.",
         f"- Command: `{run.get('command', '?')}` ({run.get('users', '?')} users, +{run.get('spawn_rate', '?')}/s, "
         f"{run.get('run_time_s', '?')} s, think time {run.get('think_time', '?')} s).",
         f"- Requests {report['requests']:,}, failures {report['failures']}, {report['rps']} req/s. Verdict: {verdict}.",

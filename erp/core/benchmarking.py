@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from erp.core.testing.urlbudget import ANONYMOUS, SUPERUSER, UrlSpec, World, collect_specs
+from load.checks import cpu_model
 
 # p95 budgets in ms by kind (performance.md §3: at the large size, on PostgreSQL, warm). Other kinds are reported
 # without a budget: forms, the login page, health probes, the OpenAPI schema and docs, file exports.
@@ -377,17 +378,6 @@ def row_counts() -> dict[str, int]:
     ours = {c.label for c in apps.get_app_configs() if c.name.startswith("erp.")}
     counts = {str(m._meta.label): m._default_manager.count() for m in apps.get_models() if m._meta.app_label in ours}
     return {label: n for label, n in counts.items() if n}
-
-
-def cpu_model() -> str:
-    """The processor's name as the kernel reports it (the same "2 cores" ran 3-5× apart between sessions)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.partition(":")[2].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 CALIBRATION_TEMPLATE = (

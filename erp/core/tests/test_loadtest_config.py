@@ -85,6 +85,7 @@ def fake_proc(tmp_path: Path) -> Path:
     process(13, 1, "postgres", 30_000, 0, 0)
     (tmp_path / "self").mkdir()
     (tmp_path / "stat").write_text("cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 50 0 25 400 25 0 0 0 0 0\n")
+    (tmp_path / "cpuinfo").write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 9R45\n")
     (tmp_path / "pressure").mkdir()
     (tmp_path / "pressure" / "cpu").write_text(
         "some avg10=1.00 avg60=2.00 avg300=3.00 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
@@ -103,6 +104,8 @@ def test_proc_readings(tmp_path: Path) -> None:
     assert (busy, total) == pytest.approx((150 / checks.CLOCK_TICKS, 1000 / checks.CLOCK_TICKS))
     assert checks.cpu_pressure_us(proc) == 123456
     assert checks.cpu_pressure_us(tmp_path / "nowhere") is None
+    assert checks.cpu_model(proc) == "AMD EPYC 9R45"
+    assert checks.cpu_model(tmp_path / "nowhere")  # the platform's name instead
 
 
 def test_rss_growth() -> None:
@@ -181,3 +184,27 @@ def test_wait_ready_only_polls_loopback_and_notices_a_dead_process() -> None:
     assert wait_ready("http://127.0.0.1:9/readyz", 2**22 + 12345, 1) == f"process {2**22 + 12345} exited"
     with pytest.raises(ValueError, match="only loopback"):
         warm("http://example.com/", 1)
+
+
+def test_the_report_block_names_the_processor_and_the_numbers() -> None:
+    from load import report
+
+    summary = {"requests": 1200, "failures": 0, "p50_ms": 12.0, "p95_ms": 23.4, "p99_ms": 85.0, "rps": 23.98}
+    block = report.render(
+        {
+            "run": {"date": "2026-11-29 13:10 UTC", "cpu_model": "AMD EPYC", "size": "medium", "users": 50},
+            "passed": True,
+            "problems": [],
+            "requests": 1200,
+            "failures": 0,
+            "rps": 24.0,
+            "get": summary,
+            "write": {**summary, "requests": 100, "rps": 2.0},
+            "after_warmup": None,
+            "groups": [{"name": "GET /", **summary}],
+        }
+    )
+    assert "machine: 2 cores (AMD EPYC), shared with other jobs; data: `medium`." in block
+    assert "Requests 1,200, failures 0, 24.0 req/s. Verdict: PASS." in block
+    assert "| **all GETs** (budget p95 300) | 1,200 | 0 | 12 | 23 | 85 | 23.98 |" in block
+    assert "| `GET /` | 1,200 | 0 | 12 | 23 | 85 | 23.98 |" in block
