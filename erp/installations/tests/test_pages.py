@@ -225,3 +225,44 @@ def test_large_export_is_a_background_job_with_the_same_rows(
     url = reverse("installations:installation_list") + "?export=xlsx&ordering=-id"
     exported = export_job_matches_immediate(login(installer), url, django_capture_on_commit_callbacks)
     assert [r[0] for r in exported[1:]] == [i.number for i in sorted(rows, key=lambda i: -i.pk)]
+
+
+def test_the_request_and_mission_lists_fetch_installations_by_key(
+    shop: order_factories.Shop, installer: User, admin_user: User
+) -> None:
+    """The lists of modification requests and missions (page and API) take their installations by primary key,
+    never joined: a merge join there walked the whole installations table when the newest rows pointed past the
+    planner's statistics (31 ms at 136,000 installations for 16 requests; selectors.modification_list)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from erp.installations.models import ModificationRequest, VehicleMission
+
+    inst = factories.installation(shop, installer, status=S.COMPLETED)
+    ModificationRequest.objects.create(installation=inst, fault_party="factory", description="x", created_by=installer)
+    VehicleMission.objects.create(
+        vehicle=Vehicle.objects.create(plate="ق ن 12"), mission_date=inst.scheduled_date, installation=inst
+    )
+    client = login(admin_user)
+    for name in (
+        "installations:modification_list",
+        "api-installations:modification-request-list",
+        "installations:mission_list",
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert inst.number in response.content.decode(), name
+        listing = [
+            q["sql"]
+            for q in queries
+            if 'FROM "installations_modificationrequest"' in q["sql"]
+            or 'FROM "installations_vehiclemission"' in q["sql"]
+        ]
+        assert listing and not [sql for sql in listing if '"installations_installation"' in sql], name
+        by_key = [q["sql"] for q in queries if q["sql"].startswith('SELECT "installations_installation"."id"')]
+        assert len(by_key) == 1 and re.search(
+            rf'WHERE \(?"installations_installation"\."id"\)? IN \(\(?{inst.pk}\)?\)', by_key[0]
+        ), name
