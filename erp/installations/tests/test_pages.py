@@ -243,7 +243,9 @@ def test_the_request_and_mission_lists_fetch_installations_by_key(
     inst = factories.installation(shop, installer, status=S.COMPLETED)
     ModificationRequest.objects.create(installation=inst, fault_party="factory", description="x", created_by=installer)
     VehicleMission.objects.create(
-        vehicle=Vehicle.objects.create(plate="ق ن 12"), mission_date=inst.scheduled_date, installation=inst
+        vehicle=Vehicle.objects.create(plate="ق ن 12"),
+        mission_date=inst.scheduled_date or inst.created_at.date(),
+        installation=inst,
     )
     client = login(admin_user)
     for name in (
