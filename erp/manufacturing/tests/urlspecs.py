@@ -12,15 +12,16 @@ VIEWERS = (SUPERUSER, BOSS, RECEIVER, SELLER)
 
 
 def _setup(world: World) -> dict[str, Any]:
-    """A shop in branch A, two lines and one factory order (with one cut item) made once."""
+    """A shop in branch A, two lines and one factory order (with one cut item) made once. The lines are named
+    apart from the factory's default names ("خط <n>"), which grow_lines makes."""
     if "mfg_shop" not in world.extra:
         from erp.manufacturing.tests import factories
         from erp.orders.tests import factories as order_factories
 
         world.extra["mfg_shop"] = order_factories.shop(branch=world.branch_a, fabrics=2)
         world.extra["mfg_lines"] = [
-            factories.line(name="خط 1", branches=[world.branch_a], priority=2),
-            factories.line(name="خط 2", branches=[world.branch_a], priority=1),
+            factories.line(name="خط الاختبار 1", branches=[world.branch_a], priority=2),
+            factories.line(name="خط الاختبار 2", branches=[world.branch_a], priority=1),
         ]
         [fo] = factories.bulk_factory_orders(
             world.extra["mfg_shop"], world.users[BOSS], 1, line=world.extra["mfg_lines"][0], items=1
