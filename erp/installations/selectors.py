@@ -103,13 +103,9 @@ def modification_list(*, actor: Any, filters: Any = None) -> QuerySet[Modificati
     the list query, a merge join walked the whole installations table whenever the newest requests pointed past
     the installation ids in the planner's statistics (a small table's statistics lag its last rows): 31 ms at
     136,000 installations, growing with the table, for 16 requests."""
-    qs = modification_base(actor=actor).select_related("created_by").prefetch_related(by_key_installations())
+    installations = Prefetch("installation", queryset=Installation.objects.select_related("order__customer"))
+    qs = modification_base(actor=actor).select_related("created_by").prefetch_related(installations)
     return apply_filter(ModificationRequestFilter, filters, qs, actor=actor)
-
-
-def by_key_installations(to_attr: str | None = None) -> Prefetch:
-    """Installations (with order and customer) fetched by primary key for a page of rows that point to them."""
-    return Prefetch("installation", queryset=Installation.objects.select_related("order__customer"), to_attr=to_attr)
 
 
 def modification_get_for_user(*, actor: Any, pk: int) -> ModificationRequest:
